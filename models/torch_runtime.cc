@@ -1,0 +1,90 @@
+#include "models/torch_runtime.h"
+
+#include <fmt/format.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
+#include <torch/version.h>
+
+#include <thread>
+
+#include "datasets/error.h"
+#include "models/torch_compat.h"
+
+namespace ner {
+
+torch::Device resolve_device(std::string_view name) {
+  if (name == "auto") {
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0)
+                                       : torch::Device(torch::kCPU);
+  }
+  if (name == "cpu") return torch::Device(torch::kCPU);
+  if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+    const auto available = static_cast<long>(torch::cuda::device_count());
+    if (available == 0) {
+      throw Error(fmt::format("device '{}' requested, but no CUDA device is available{}", name,
+                              torch::cuda::is_available() ? "" : " (CPU-only LibTorch or no GPU)"));
+    }
+    long index = 0;
+    if (name.size() > 5) {
+      const std::string digits(name.substr(5));
+      if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 6) {
+        throw Error(fmt::format("device '{}': expected cuda:N with N a number", name));
+      }
+      index = std::stol(digits);
+    }
+    if (index >= available) {
+      throw Error(fmt::format("device '{}': this machine has {} CUDA device(s)", name, available));
+    }
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  }
+  throw Error(fmt::format("unknown device '{}': use auto, cpu, cuda or cuda:N", name));
+}
+
+int configure_cpu_threads(int requested) {
+  if (requested < 0) throw Error(fmt::format("thread count must be >= 0, got {}", requested));
+  int threads = requested;
+  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(threads);
+  return threads;
+}
+
+AutocastScope::AutocastScope(c10::DeviceType device, c10::ScalarType dtype)
+    : device_(device),
+      previous_enabled_(torch_compat::is_autocast_enabled(device)),
+      previous_dtype_(torch_compat::autocast_dtype(device)) {
+  if (!torch_compat::autocast_supported(device)) {
+    throw Error(
+        fmt::format("autocast is not supported on device type {}", c10::DeviceTypeName(device)));
+  }
+  if (dtype != c10::ScalarType::BFloat16 && dtype != c10::ScalarType::Half) {
+    throw Error(
+        fmt::format("autocast precision must be bf16 or fp16, not {}", c10::toString(dtype)));
+  }
+  torch_compat::set_autocast_dtype(device, dtype);
+  torch_compat::set_autocast_enabled(device, true);
+}
+
+AutocastScope::~AutocastScope() {
+  torch_compat::set_autocast_enabled(device_, previous_enabled_);
+  torch_compat::set_autocast_dtype(device_, previous_dtype_);
+  torch_compat::clear_autocast_cache();
+}
+
+nlohmann::json describe_runtime() {
+  nlohmann::json cuda_devices = nlohmann::json::array();
+  const auto device_count = static_cast<int>(torch::cuda::device_count());
+  for (int i = 0; i < device_count; ++i)
+    cuda_devices.push_back(fmt::format("cuda:{}", i));
+  return {
+      {"libtorch_version", TORCH_VERSION},
+      {"scaled_dot_product_attention", torch_compat::kHasScaledDotProductAttention},
+      {"cuda_available", torch::cuda::is_available()},
+      {"cudnn_available", torch::cuda::cudnn_is_available()},
+      {"cuda_devices", std::move(cuda_devices)},
+      {"cpu_cores", std::thread::hardware_concurrency()},
+      {"intra_op_threads", torch::get_num_threads()},
+      {"default_device", resolve_device("auto").str()},
+  };
+}
+
+}  // namespace ner

@@ -1,0 +1,92 @@
+// End-to-end tests of the command-line tools: exit codes, messages, output,
+// and that the LibTorch-free tools really do not load LibTorch.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/test_util.h"
+
+namespace ner {
+namespace {
+
+using testing::run_command;
+
+std::string corpus_tool() {
+  return NER_CORPUS_BIN;
+}
+
+TEST(NerCorpusCli, StatsOnSeedsAsJson) {
+  const auto result =
+      run_command(corpus_tool() + " stats --json '" + testing::seeds_dir().string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["documents"], 3);
+  EXPECT_EQ(json["entities"], 28);
+  EXPECT_EQ(json["skipped"], 0);
+  EXPECT_EQ(json["types"]["training"]["mentions"], 3);
+}
+
+TEST(NerCorpusCli, StatsTable) {
+  const auto result =
+      run_command(corpus_tool() + " stats --top 3 '" + testing::seeds_dir().string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("Most common forms (top 3)"), std::string::npos);
+  EXPECT_NE(result.out.find("512 NVIDIA A100 GPUs"), std::string::npos);
+}
+
+TEST(NerCorpusCli, MalformedDocumentFailsWithLocationAndExitCode2) {
+  testing::TempDir dir;
+  dir.write("good.txt", "<model>A</model>");
+  const auto bad = dir.write("sub/bad.txt", "x\n  <year>2020</model>");
+  const auto result = run_command(corpus_tool() + " stats '" + dir.path().string() + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(bad.string() + ":2:13: closing tag </model> does not match <year>"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(result.out.empty());
+}
+
+TEST(NerCorpusCli, SkipReportsEachFileAndACount) {
+  testing::TempDir dir;
+  dir.write("good.txt", "<model>A</model>");
+  dir.write("bad1.txt", "<model></model>");
+  dir.write("bad2.txt", std::string("nul\0", 4));
+  const auto result =
+      run_command(corpus_tool() + " stats --json --on-error=skip '" + dir.path().string() + "'");
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("bad1.txt:1:1: empty <model> entity"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("bad2.txt:1:4: NUL byte"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("skipped 2 of 3 documents"), std::string::npos) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["documents"], 1);
+  EXPECT_EQ(json["skipped"], 2);
+}
+
+TEST(NerCorpusCli, UsageErrors) {
+  EXPECT_EQ(run_command(corpus_tool()).exit_code, 2);
+  EXPECT_EQ(run_command(corpus_tool() + " stats").exit_code, 2);
+  EXPECT_EQ(run_command(corpus_tool() + " stats --on-error=ignore .").exit_code, 2);
+  const auto missing = run_command(corpus_tool() + " stats /nonexistent/dir");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("/nonexistent/dir: no such file or directory"), std::string::npos);
+  testing::TempDir empty;
+  const auto none = run_command(corpus_tool() + " stats '" + empty.path().string() + "'");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no *.txt documents found"), std::string::npos);
+  const auto help = run_command(corpus_tool() + " stats --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--on-error"), std::string::npos);
+}
+
+// The corpus tools (and later the tagger) must run without LibTorch.
+TEST(NerCorpusCli, DoesNotLinkLibTorch) {
+  const auto result = run_command("ldd " + corpus_tool());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("libc.so"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("libtorch"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("libc10"), std::string::npos) << result.out;
+}
+
+}  // namespace
+}  // namespace ner
