@@ -22,13 +22,16 @@ printf '<model>A</model><params>7B</params>' >"$corpus/adjacent.txt"
 printf 'a\r\n\t<country>the United Kingdom</country> \xce\xa3 \xf0\x9f\x9a\x80' >"$corpus/crlf.txt"
 printf '<p><Model>x</MODEL></p>' >"$corpus/case.txt"
 
-echo "==> fuzzing for ${seconds}s"
+echo "==> fuzzing for ${seconds}s (log: $build/fuzz.log)"
 log="$build/fuzz.log"
-"$build/tagged_text_fuzzer" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
-  "$corpus" 2>&1 | tee "$log" | grep -E "^#[0-9]+.*(pulse|DONE|NEW)" | tail -n 5 || true
-grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$log"
-if grep -qE "ERROR: (AddressSanitizer|libFuzzer)|runtime error:|deadly signal" "$log"; then
-  echo "fuzzer found a crash: see $log" >&2
+status=0
+"$build/tests/fuzz/tagged_text_fuzzer" -max_total_time="$seconds" -max_len=4096 \
+  -print_final_stats=1 "$corpus" >"$log" 2>&1 || status=$?
+grep -E "^#[0-9]+ +(pulse|DONE)" "$log" | tail -n 3 || true
+grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
+if [ "$status" -ne 0 ]; then
+  echo "fuzzer failed (exit $status): see $log" >&2
+  tail -n 30 "$log" >&2
   exit 1
 fi
 echo "no crash in ${seconds}s"
