@@ -79,6 +79,29 @@ TEST(NerCorpusCli, UsageErrors) {
   EXPECT_NE(help.out.find("--on-error"), std::string::npos);
 }
 
+TEST(NerCorpusCli, GenerateWritesWeakAndGoldTwinsThatReadBack) {
+  testing::TempDir dir;
+  const std::string out = (dir.path() / "weak").string();
+  const std::string gold = (dir.path() / "gold").string();
+  const auto result =
+      run_command(corpus_tool() + " generate --docs 40 --seed 3 --threads 2 --out '" + out +
+                  "' --gold '" + gold + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("wrote 40 documents"), std::string::npos) << result.err;
+  for (const std::string& corpus : {out, gold}) {
+    const auto stats = run_command(corpus_tool() + " stats --json '" + corpus + "'");
+    ASSERT_EQ(stats.exit_code, 0) << stats.err;
+    EXPECT_EQ(nlohmann::json::parse(stats.out)["documents"], 40);
+  }
+  const auto raw = run_command(corpus_tool() + " generate --docs 3 --raw --out '" + out + "-raw'");
+  EXPECT_EQ(raw.exit_code, 2);
+  EXPECT_NE(raw.err.find("--gold"), std::string::npos) << raw.err;
+  const auto style =
+      run_command(corpus_tool() + " generate --docs 3 --style poetry --out '" + out + "'");
+  EXPECT_EQ(style.exit_code, 2);
+  EXPECT_NE(style.err.find("unknown style 'poetry'"), std::string::npos) << style.err;
+}
+
 // The corpus tools (and later the tagger) must run without LibTorch.
 TEST(NerCorpusCli, DoesNotLinkLibTorch) {
   const auto result = run_command("ldd " + corpus_tool());

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# The main job on the embedded data: for now, statistics of the seed corpus
-# (../shared/seeds), showing what the reader finds in tagged documents.
+# The main job on the embedded data: generate the default corpus (weak labels
+# plus gold twins) and show what it contains.
+# Usage: tools/demo.sh [DOCS]   (default 3000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+docs="${1:-3000}"
 tools/setup.sh
 
-seeds=../shared/seeds
-if [ ! -d "$seeds" ]; then
-  echo "demo: no seed corpus at $seeds (the shared folder beside the repository);" >&2
-  echo "      try: build/tools/corpus/ner-corpus stats YOUR_CORPUS_DIR" >&2
-  exit 1
-fi
-echo "==> ner-corpus stats $seeds"
-build/tools/corpus/ner-corpus stats "$seeds"
+corpus_tool=build/tools/corpus/ner-corpus
+demo=build/demo
+rm -rf "$demo/corpus" "$demo/gold"
+echo "==> ner-corpus generate --docs $docs --seed 1 --out $demo/corpus --gold $demo/gold"
+"$corpus_tool" generate --docs "$docs" --seed 1 --out "$demo/corpus" --gold "$demo/gold"
+
+echo
+echo "==> ner-corpus stats $demo/corpus   (weak labels: what training sees)"
+"$corpus_tool" stats --top 5 "$demo/corpus"
+
+echo
+echo "==> one generated document, weak version:"
+cat "$demo/corpus/000000.txt"
+echo

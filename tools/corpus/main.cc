@@ -1,15 +1,19 @@
 // ner-corpus: tools for tagged corpora (stats; the generator joins later).
 // A thin command line over ner_data and the corpus statistics.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "datasets/command_line.h"
 #include "datasets/corpus.h"
 #include "datasets/error.h"
 #include "tools/corpus/corpus_stats.h"
+#include "tools/corpus/generator.h"
 
 namespace {
 
@@ -47,6 +51,64 @@ int run_stats(const StatsOptions& options) {
   return ner::kExitSuccess;
 }
 
+struct GenerateOptions {
+  ner::corpus::GeneratorOptions generator;
+  std::string out;
+  std::string gold;
+  std::string styles = "all";
+  std::string split_ratio = "80:10:10";
+  bool raw = false;
+  int threads = 0;
+};
+
+std::array<double, 3> parse_split_ratio(const std::string& text) {
+  std::array<double, 3> parts{};
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%lf:%lf:%lf%c", &parts[0], &parts[1], &parts[2], &extra) != 3 ||
+      parts[0] <= 0 || parts[1] < 0 || parts[2] <= 0) {
+    throw ner::Error(
+        fmt::format("--split-ratio '{}': expected TRAIN:DEV:TEST such as 80:10:10", text));
+  }
+  return parts;
+}
+
+int run_generate(GenerateOptions& options) {
+  auto& generator = options.generator;
+  generator.style_weights = ner::corpus::parse_style_weights(
+      options.raw && options.styles == "all" ? "raw-paper" : options.styles);
+  generator.split_fractions = parse_split_ratio(options.split_ratio);
+  if (options.raw && options.gold.empty()) {
+    throw ner::Error("--raw writes untagged text; give --gold DIR for its gold twin");
+  }
+  ner::corpus::WriteOptions write;
+  write.out = options.out;
+  write.gold_out = options.gold;
+  write.raw = options.raw;
+  write.threads = options.threads > 0
+                      ? options.threads
+                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  if (terminal) {
+    write.progress = [](std::size_t done, std::size_t total) {
+      if (done % 500 == 0 || done == total)
+        fmt::print(stderr, "\rgenerated {}/{} documents", done, total);
+      if (done == total) fmt::print(stderr, "\n");
+    };
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const ner::corpus::GenerationTotals totals = ner::corpus::write_corpus(generator, write);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print(stderr,
+             "wrote {} documents to {}{} in {:.1f}s: {} gold mentions, {} weak ({:.1f}% dropped), "
+             "boundary variants {} of {} ({:.1f}%)\n",
+             totals.documents, options.out,
+             options.gold.empty() ? "" : " (gold twin: " + options.gold + ")", seconds,
+             totals.gold_mentions, totals.weak_mentions, 100.0 * totals.drop_rate(),
+             totals.variants, totals.variant_eligible, 100.0 * totals.boundary_noise());
+  return ner::kExitSuccess;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,8 +139,57 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"fail", "skip"}));
 
+  GenerateOptions generate_options;
+  CLI::App* generate = app.add_subcommand(
+      "generate", "Writes a synthetic corpus of tagged documents about ML models, with gold twins");
+  auto& g = generate_options.generator;
+  generate->add_option("--docs", g.documents, "Number of documents")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
+  generate->add_option("--seed", g.seed, "Random seed; the same seed gives the same corpus")
+      ->capture_default_str();
+  generate
+      ->add_option("--out", generate_options.out,
+                   "Output directory (weak labels, or untagged text with --raw)")
+      ->required();
+  generate->add_option("--gold", generate_options.gold,
+                       "Also write each document's gold twin here");
+  generate
+      ->add_option("--style", generate_options.styles,
+                   "Styles and weights: all, or e.g. news=2,abstract,survey,model-card,"
+                   "training-details,comparison,raw-paper")
+      ->capture_default_str();
+  generate
+      ->add_option("--drop-rate", g.drop_rate,
+                   "Fraction of mentions left untagged in the weak version")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  generate
+      ->add_option(
+          "--boundary-noise", g.boundary_noise,
+          "Fraction of weak hardware-with-count and country-with-'the' spans written with the "
+          "count or 'the' outside the tag")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  generate->add_flag(
+      "--name-split", g.name_split,
+      "Write train/ dev/ test/ subfolders; each model name appears in one split only");
+  generate
+      ->add_option("--split-ratio", generate_options.split_ratio, "TRAIN:DEV:TEST for --name-split")
+      ->capture_default_str();
+  generate->add_flag(
+      "--raw", generate_options.raw,
+      "Write untagged paper-style text (style raw-paper unless --style is given) plus its gold "
+      "twin (--gold required)");
+  generate
+      ->add_option("--threads", generate_options.threads,
+                   "Worker threads (0: all cores); output is the same")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+
   return ner::run_command_line(app, argc, argv, [&] {
     if (*stats) return run_stats(stats_options);
+    if (*generate) return run_generate(generate_options);
     return ner::kExitError;
   });
 }
