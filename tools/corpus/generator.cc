@@ -692,7 +692,7 @@ void survey(Builder& b, DocumentWriter& w, const Slots& s) {
     // Each entry is about a different model, with its own facts.
     Slots entry = i == 0 ? s : w.make_slots();
     sentence(b, rng, kEntry, entry);
-    if (rng.chance(0.4)) {
+    if (i == 0 || rng.chance(0.4)) {  // hard negatives in every document
       b.append(" ");
       sentence(b, rng, kNegatives, entry);
     }
