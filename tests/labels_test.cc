@@ -1,0 +1,119 @@
+#include "datasets/labels.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "datasets/error.h"
+
+namespace ner {
+namespace {
+
+// Pieces by hand for "the GPT-3 model on 512 A100s": "▁the", "▁GPT", "-", "3",
+// "▁model", "▁on", "▁5", "1", "2", "▁A", "100", "s".
+std::vector<Piece> hand_pieces() {
+  const std::vector<std::pair<std::size_t, std::size_t>> ranges = {
+      {0, 3},   {3, 7},   {7, 8},   {8, 9},   {9, 15},  {15, 18},
+      {18, 20}, {20, 21}, {21, 22}, {22, 24}, {24, 27}, {27, 28}};
+  const std::string text = "the GPT-3 model on 512 A100s";
+  std::vector<Piece> pieces;
+  for (const auto& [begin, end] : ranges) {
+    Piece piece{static_cast<int>(pieces.size()), begin, begin, end};
+    if (text[begin] == ' ') piece.content_begin = begin + 1;
+    pieces.push_back(piece);
+  }
+  return pieces;
+}
+
+TEST(LabelSet, Names) {
+  const LabelSet bio(TagScheme::kBio);
+  EXPECT_EQ(bio.size(), 13u);
+  EXPECT_EQ(bio.names()[0], "O");
+  EXPECT_EQ(bio.names()[static_cast<std::size_t>(bio.begin(EntityType::kHardware))], "B-hardware");
+  EXPECT_EQ(bio.unit(EntityType::kYear), bio.begin(EntityType::kYear));
+  const LabelSet bilou(TagScheme::kBilou);
+  EXPECT_EQ(bilou.size(), 25u);
+  EXPECT_EQ(bilou.names()[static_cast<std::size_t>(bilou.last(EntityType::kTraining))],
+            "L-training");
+  EXPECT_EQ(bilou.type_of(bilou.unit(EntityType::kParams)), EntityType::kParams);
+  EXPECT_EQ(bilou.prefix_of(bilou.unit(EntityType::kParams)), 'U');
+  EXPECT_THROW(parse_tag_scheme("bioes"), Error);
+}
+
+TEST(Labels, BioEncodeAndDecode) {
+  const LabelSet set(TagScheme::kBio);
+  const auto pieces = hand_pieces();
+  const std::vector<Span> spans = {{EntityType::kModel, 4, 9, 0, 0},
+                                   {EntityType::kHardware, 19, 28, 0, 0}};
+  const PieceLabels labelled = label_pieces(pieces, spans, set);
+  const std::vector<int> expected = {0,
+                                     set.begin(EntityType::kModel),
+                                     set.inside(EntityType::kModel),
+                                     set.inside(EntityType::kModel),
+                                     0,
+                                     0,
+                                     set.begin(EntityType::kHardware),
+                                     set.inside(EntityType::kHardware),
+                                     set.inside(EntityType::kHardware),
+                                     set.inside(EntityType::kHardware),
+                                     set.inside(EntityType::kHardware),
+                                     set.inside(EntityType::kHardware)};
+  EXPECT_EQ(labelled.labels, expected);
+  EXPECT_EQ(labelled.boundaries, 4u);
+  EXPECT_EQ(labelled.misaligned_boundaries, 0u);
+  EXPECT_EQ(decode_labels(labelled.labels, pieces, set), spans);
+}
+
+TEST(Labels, BilouEncodeAndDecode) {
+  const LabelSet set(TagScheme::kBilou);
+  const auto pieces = hand_pieces();
+  const std::vector<Span> spans = {{EntityType::kModel, 4, 9, 0, 0},
+                                   {EntityType::kParams, 8, 9, 0, 0}};
+  // Overlapping spans are not allowed; use a single-piece span alone.
+  const PieceLabels one = label_pieces(pieces, {spans[1]}, set);
+  EXPECT_EQ(one.labels[3], set.unit(EntityType::kParams));
+  const PieceLabels model = label_pieces(pieces, {spans[0]}, set);
+  EXPECT_EQ(model.labels[1], set.begin(EntityType::kModel));
+  EXPECT_EQ(model.labels[2], set.inside(EntityType::kModel));
+  EXPECT_EQ(model.labels[3], set.last(EntityType::kModel));
+  EXPECT_EQ(decode_labels(model.labels, pieces, set), std::vector<Span>{spans[0]});
+}
+
+TEST(Labels, BoundaryInsideAPieceIsCountedAndWidened) {
+  const LabelSet set(TagScheme::kBio);
+  const auto pieces = hand_pieces();
+  // "PT-3": starts inside the piece "▁GPT".
+  const PieceLabels labelled = label_pieces(pieces, {{EntityType::kModel, 5, 9, 0, 0}}, set);
+  EXPECT_EQ(labelled.misaligned_boundaries, 1u);
+  const auto decoded = decode_labels(labelled.labels, pieces, set);
+  ASSERT_EQ(decoded.size(), 1u);
+  EXPECT_EQ(decoded[0].begin, 4u);
+  EXPECT_EQ(decoded[0].end, 9u);
+}
+
+TEST(Labels, SpansSharingTheirOnlyPieceAreReported) {
+  const LabelSet set(TagScheme::kBio);
+  const auto pieces = hand_pieces();
+  // "1" and "00" both live in the piece "100".
+  const PieceLabels labelled = label_pieces(
+      pieces, {{EntityType::kYear, 24, 25, 0, 0}, {EntityType::kYear, 25, 27, 0, 0}}, set);
+  EXPECT_EQ(labelled.unrepresentable_spans, 1u);
+  EXPECT_EQ(labelled.misaligned_boundaries, 2u);
+}
+
+TEST(Labels, StrayInsideStartsAnEntity) {
+  const LabelSet set(TagScheme::kBio);
+  const auto pieces = hand_pieces();
+  std::vector<int> labels(pieces.size(), 0);
+  labels[5] = set.inside(EntityType::kCountry);
+  labels[6] = set.inside(EntityType::kYear);
+  const auto spans = decode_labels(labels, pieces, set);
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].type, EntityType::kCountry);
+  EXPECT_EQ(spans[1].type, EntityType::kYear);
+  EXPECT_THROW(decode_labels({0}, pieces, set), Error);
+}
+
+}  // namespace
+}  // namespace ner
