@@ -57,15 +57,6 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   return rng.next();
 }
 
-std::uint64_t hash_text(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 // --- Document assembly -----------------------------------------------------
 
 enum class Role : unsigned char { kFirst, kRepeat, kComparison };
@@ -406,7 +397,7 @@ std::string invented_model_name(Rng& rng, std::string_view family) {
 
 class DocumentWriter {
  public:
-  DocumentWriter(Rng& rng, Split split, bool name_split, const std::array<double, 3>& fractions)
+  DocumentWriter(Rng& rng, Split split, bool name_split, const SplitFractions& fractions)
       : rng_(rng), split_(split), name_split_(name_split), fractions_(fractions) {}
 
   // Under --name-split a real name belongs to one split, and an invented
@@ -417,7 +408,10 @@ class DocumentWriter {
       const bool real = rng_.chance(0.3);
       const std::string_view key = real ? rng_.pick(kb.real_models) : rng_.pick(kb.name_roots);
       if (name_split_ && split_of_name(key, fractions_) != split_) continue;
-      return real ? std::string(key) : invented_model_name(rng_, key);
+      if (real) return std::string(key);
+      // Different roots can still yield the same name ("QUA-3"): check it too.
+      std::string name = invented_model_name(rng_, key);
+      if (!name_split_ || split_of_name(name, fractions_) == split_) return name;
     }
     throw Error(
         "--name-split: no model name falls in this split; raise its share in --split-ratio");
@@ -527,7 +521,7 @@ class DocumentWriter {
   Rng& rng_;
   Split split_;
   bool name_split_;
-  std::array<double, 3> fractions_;
+  SplitFractions fractions_;
 };
 
 using Pool = std::vector<std::string_view>;
@@ -913,13 +907,6 @@ Style pick_style(Rng& rng, const std::array<double, kStyleCount>& weights) {
   return Style::kNews;
 }
 
-Split pick_split(double roll, const std::array<double, 3>& fractions) {
-  const double total = fractions[0] + fractions[1] + fractions[2];
-  if (roll * total < fractions[0]) return Split::kTrain;
-  if (roll * total < fractions[0] + fractions[1]) return Split::kDev;
-  return Split::kTest;
-}
-
 void write_atomically(const std::filesystem::path& path, const std::string& content) {
   std::error_code error;
   std::filesystem::create_directories(path.parent_path(), error);
@@ -942,10 +929,6 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
 
 std::string_view style_name(Style style) {
   return kStyleNames[static_cast<std::size_t>(style)];
-}
-
-std::string_view split_name(Split split) {
-  return split == Split::kTrain ? "train" : split == Split::kDev ? "dev" : "test";
 }
 
 std::array<double, kStyleCount> parse_style_weights(std::string_view spec) {
@@ -983,16 +966,16 @@ std::array<double, kStyleCount> parse_style_weights(std::string_view spec) {
   return weights;
 }
 
-Split split_of_name(std::string_view name, const std::array<double, 3>& fractions) {
-  const std::uint64_t h = mix(hash_text(name), 0x5bd1e995);
-  return pick_split(static_cast<double>(h >> 11) * 0x1.0p-53, fractions);
+Split split_of_name(std::string_view name, const SplitFractions& fractions) {
+  // A fixed seed: a name's split must not change with the corpus seed.
+  return split_by_hash(name, 0x5bd1e995, fractions);
 }
 
 GeneratedDocument generate_document(const GeneratorOptions& options, std::size_t index) {
   Rng rng(mix(options.seed, index));
   GeneratedDocument document;
-  document.split =
-      options.name_split ? pick_split(rng.real(), options.split_fractions) : Split::kTrain;
+  document.split = options.name_split ? split_of_unit_interval(rng.real(), options.split_fractions)
+                                      : Split::kTrain;
   document.style = pick_style(rng, options.style_weights);
   document.name = fmt::format("{:06d}.txt", index);
   if (options.name_split)

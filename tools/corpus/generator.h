@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "datasets/splits.h"
 #include "datasets/tagged_text.h"
 
 namespace ner::corpus {
@@ -32,9 +33,6 @@ std::string_view style_name(Style style);
 // "news=2,abstract,raw-paper=0.5". Throws ner::Error on unknown names.
 std::array<double, kStyleCount> parse_style_weights(std::string_view spec);
 
-enum class Split : unsigned char { kTrain, kDev, kTest };
-std::string_view split_name(Split split);
-
 struct GeneratorOptions {
   std::size_t documents = 1000;
   std::uint64_t seed = 1;
@@ -49,7 +47,7 @@ struct GeneratorOptions {
   // Documents go to train/, dev/ and test/ subfolders, and a model name is
   // used in one split only, so held-out splits measure unseen names.
   bool name_split = false;
-  std::array<double, 3> split_fractions{0.8, 0.1, 0.1};
+  SplitFractions split_fractions;
 };
 
 struct GeneratedDocument {
@@ -68,7 +66,7 @@ struct GeneratedDocument {
 GeneratedDocument generate_document(const GeneratorOptions& options, std::size_t index);
 
 // The split a model name belongs to under --name-split (a hash of the name).
-Split split_of_name(std::string_view name, const std::array<double, 3>& fractions);
+Split split_of_name(std::string_view name, const SplitFractions& fractions);
 
 struct GenerationTotals {
   std::size_t documents = 0;

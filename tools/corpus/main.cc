@@ -61,7 +61,7 @@ struct GenerateOptions {
   int threads = 0;
 };
 
-std::array<double, 3> parse_split_ratio(const std::string& text) {
+ner::SplitFractions parse_split_ratio(const std::string& text) {
   std::array<double, 3> parts{};
   char extra = 0;
   if (std::sscanf(text.c_str(), "%lf:%lf:%lf%c", &parts[0], &parts[1], &parts[2], &extra) != 3 ||
@@ -69,7 +69,7 @@ std::array<double, 3> parse_split_ratio(const std::string& text) {
     throw ner::Error(
         fmt::format("--split-ratio '{}': expected TRAIN:DEV:TEST such as 80:10:10", text));
   }
-  return parts;
+  return ner::SplitFractions{parts[0], parts[1], parts[2]};
 }
 
 int run_generate(GenerateOptions& options) {
