@@ -19,8 +19,9 @@ Split parse_split(std::string_view name) {
 
 void check_fractions(const SplitFractions& f) {
   if (!(f.train > 0) || !(f.dev >= 0) || !(f.test > 0)) {
-    throw Error(fmt::format("split fractions {}/{}/{}: train and test must be positive, dev not negative",
-                            f.train, f.dev, f.test));
+    throw Error(
+        fmt::format("split fractions {}/{}/{}: train and test must be positive, dev not negative",
+                    f.train, f.dev, f.test));
   }
 }
 
@@ -43,7 +44,8 @@ std::uint64_t stable_hash(std::string_view text, std::uint64_t seed) {
   return h ^ (h >> 31);
 }
 
-Split split_by_hash(std::string_view document_name, std::uint64_t seed, const SplitFractions& fractions) {
+Split split_by_hash(std::string_view document_name, std::uint64_t seed,
+                    const SplitFractions& fractions) {
   const double unit = static_cast<double>(stable_hash(document_name, seed) >> 11) * 0x1.0p-53;
   return split_of_unit_interval(unit, fractions);
 }

@@ -30,7 +30,8 @@ Split split_of_unit_interval(double value, const SplitFractions& fractions);
 
 // The split of a document by a stable 64-bit hash of its name and the seed:
 // the same on every machine, run and thread count.
-Split split_by_hash(std::string_view document_name, std::uint64_t seed, const SplitFractions& fractions);
+Split split_by_hash(std::string_view document_name, std::uint64_t seed,
+                    const SplitFractions& fractions);
 
 // "train/...", "dev/..." or "test/..." as written by `ner-corpus generate
 // --name-split`; nullopt for any other name.

@@ -14,7 +14,8 @@ namespace {
 
 bool is_word_byte(char c) {
   const auto byte = static_cast<unsigned char>(c);
-  return (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+  return (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') ||
+         (byte >= 'A' && byte <= 'Z') ||
          byte >= 0x80;  // letters of other scripts count as word characters
 }
 
@@ -30,12 +31,14 @@ std::size_t propagate_document_labels(Document& document) {
   }
   const std::string_view text = document.text;
   std::vector<bool> taken(text.size(), false);
-  for (const Span& span : document.spans) std::fill(taken.begin() + span.begin, taken.begin() + span.end, true);
+  for (const Span& span : document.spans)
+    std::fill(taken.begin() + span.begin, taken.begin() + span.end, true);
 
   std::vector<Span> added;
   for (const auto& [form, type] : forms) {
     if (!type || form.size() < 2) continue;
-    for (std::size_t pos = text.find(form); pos != std::string_view::npos; pos = text.find(form, pos + 1)) {
+    for (std::size_t pos = text.find(form); pos != std::string_view::npos;
+         pos = text.find(form, pos + 1)) {
       const std::size_t end = pos + form.size();
       if (pos > 0 && is_word_byte(text[pos - 1]) && is_word_byte(text[pos])) continue;
       if (end < text.size() && is_word_byte(text[end]) && is_word_byte(text[end - 1])) continue;

@@ -1,0 +1,49 @@
+// The data side of a configuration (tokenizer and dataset preparation):
+// defaults < YAML file < `--set section.key=value`, unknown keys are errors.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "datasets/splits.h"
+#include "datasets/tokenizer.h"
+
+namespace ner {
+
+struct DataConfig {
+  TokenizerConfig tokenizer;
+  std::string tag_scheme = "bio";
+  std::size_t max_len = 256;  // pieces per window
+  std::size_t stride = 192;   // pieces between window starts
+  bool weak_label_repair = true;
+  std::string split = "auto";  // auto (folders if present, else hash) | hash | folders
+  SplitFractions split_fractions;
+  std::uint64_t seed = 1;
+};
+
+// Sections of a config file that belong to other stages; prepare keeps them
+// verbatim and does not interpret them.
+inline constexpr std::string_view kOtherConfigSections[] = {"model", "train"};
+
+// Applies a YAML document on top of `config`. Throws ner::Error naming the
+// source, line and column for an unknown key or a value of the wrong type.
+void apply_yaml(DataConfig& config, std::string_view yaml, std::string_view source_name);
+
+// Applies "section.key=value" (value in YAML syntax).
+void apply_override(DataConfig& config, std::string_view assignment);
+
+// Checks value ranges; throws ner::Error.
+void validate(const DataConfig& config);
+
+// The resolved configuration as YAML (what --dump-config prints and the
+// dataset stores).
+std::string to_yaml(const DataConfig& config);
+
+// Defaults, then the file (if any), then the overrides; validated.
+DataConfig load_data_config(const std::filesystem::path& file,
+                            const std::vector<std::string>& overrides);
+
+}  // namespace ner

@@ -1,0 +1,49 @@
+// `ner-train prepare`: a tagged corpus (and its gold twin) -> tokenizer, piece
+// labels, splits and windows -> one HDF5 dataset file.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "datasets/corpus.h"
+#include "datasets/data_config.h"
+
+namespace ner {
+
+struct PrepareOptions {
+  std::filesystem::path data;             // the (weakly) tagged corpus
+  std::filesystem::path gold;             // its gold twin: same paths and plain text; optional
+  std::filesystem::path out;              // the dataset file to write
+  std::filesystem::path tokenizer_model;  // reuse this SentencePiece model instead of training one
+  DataConfig config;
+  OnError on_error = OnError::kFail;
+  std::function<void(const std::string&)> log;  // progress lines; may be empty
+  std::function<void(const SkippedDocument&)> on_skip;
+};
+
+struct PrepareReport {
+  std::array<std::size_t, 3> documents{};
+  std::array<std::size_t, 3> windows{};
+  std::array<std::size_t, 3> pieces{};
+  std::array<std::size_t, 3> spans{};
+  std::array<std::string, 3> label_source;
+  std::string split_method;  // "hash" or "folders"
+  std::size_t boundaries = 0;
+  std::size_t misaligned_boundaries = 0;
+  std::size_t unrepresentable_spans = 0;
+  std::size_t repaired_spans = 0;
+  std::size_t skipped_documents = 0;
+  bool tokenizer_trained = false;
+  int vocab_size = 0;
+  std::size_t corpus_bytes = 0;
+
+  nlohmann::json to_json() const;
+};
+
+PrepareReport prepare_dataset(const PrepareOptions& options);
+
+}  // namespace ner

@@ -1,0 +1,204 @@
+#include "datasets/prepare.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "datasets/dataset_file.h"
+#include "datasets/error.h"
+#include "datasets/labels.h"
+#include "tests/test_util.h"
+#include "tools/corpus/generator.h"
+
+namespace ner {
+namespace {
+
+// A generated corpus with its gold twin, prepared once with a tiny config.
+class PrepareTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    directory_ = std::make_unique<testing::TempDir>();
+    corpus::GeneratorOptions generator;
+    generator.documents = 300;
+    generator.seed = 4;
+    corpus::write_corpus(
+        generator, corpus::WriteOptions{
+                       directory_->path() / "weak", directory_->path() / "gold", false, 1, {}});
+    report_ = prepare_dataset(options(directory_->path() / "data.h5"));
+    dataset_ = std::make_unique<DatasetFile>(read_dataset_file(directory_->path() / "data.h5"));
+  }
+  static void TearDownTestSuite() {
+    dataset_.reset();
+    directory_.reset();
+  }
+  static PrepareOptions options(const std::filesystem::path& out) {
+    PrepareOptions options;
+    options.data = directory_->path() / "weak";
+    options.gold = directory_->path() / "gold";
+    options.out = out;
+    options.config.tokenizer.vocab_size = 800;
+    options.config.max_len = 32;
+    options.config.stride = 24;
+    return options;
+  }
+  static const std::filesystem::path& dir() { return directory_->path(); }
+
+  static inline std::unique_ptr<testing::TempDir> directory_;
+  static inline PrepareReport report_;
+  static inline std::unique_ptr<DatasetFile> dataset_;
+};
+
+// Per document: its pieces (from the windows, each piece once) and labels.
+struct DocumentPieces {
+  std::vector<Piece> pieces;
+  std::vector<int> labels;
+};
+
+std::vector<DocumentPieces> pieces_by_document(const DatasetSplit& split) {
+  std::vector<DocumentPieces> documents(split.document_names.size());
+  for (std::size_t w = 0; w < split.window_count(); ++w) {
+    DocumentPieces& document = documents[static_cast<std::size_t>(split.window_document[w])];
+    const auto first = static_cast<std::size_t>(split.window_first_piece[w]);
+    for (auto i = split.window_offsets[w]; i < split.window_offsets[w + 1]; ++i) {
+      const std::size_t position = first + static_cast<std::size_t>(i - split.window_offsets[w]);
+      const auto k = static_cast<std::size_t>(i);
+      const Piece piece{split.piece_ids[k], static_cast<std::size_t>(split.piece_begin[k]),
+                        static_cast<std::size_t>(split.piece_content_begin[k]),
+                        static_cast<std::size_t>(split.piece_end[k])};
+      if (position == document.pieces.size()) {
+        document.pieces.push_back(piece);
+        document.labels.push_back(split.labels[k]);
+      } else {
+        // Overlapping windows repeat pieces: they must agree.
+        EXPECT_EQ(document.pieces.at(position).begin, piece.begin);
+        EXPECT_EQ(document.labels.at(position), split.labels[k]);
+      }
+    }
+  }
+  return documents;
+}
+
+TEST_F(PrepareTest, SplitsRecordTheirLabelSource) {
+  EXPECT_EQ(dataset_->split(Split::kTrain).label_source, "weak");
+  EXPECT_EQ(dataset_->split(Split::kDev).label_source, "gold");
+  EXPECT_EQ(dataset_->split(Split::kTest).label_source, "gold");
+  std::size_t total = 0;
+  for (const Split split : kSplits)
+    total += dataset_->split(split).document_names.size();
+  EXPECT_EQ(total, 300u);
+  EXPECT_GT(dataset_->split(Split::kDev).document_names.size(), 10u);
+  EXPECT_EQ(report_.split_method, "hash");
+  EXPECT_TRUE(report_.tokenizer_trained);
+  EXPECT_NE(dataset_->report_json.find("misaligned_boundaries"), std::string::npos);
+}
+
+TEST_F(PrepareTest, PieceOffsetsReconstructThePlainTextAndLabelsDecodeToTheSpans) {
+  const LabelSet label_set(parse_tag_scheme(dataset_->tag_scheme));
+  std::size_t checked_spans = 0;
+  for (const Split split : {Split::kDev, Split::kTest, Split::kTrain}) {
+    const DatasetSplit& data = dataset_->split(split);
+    const auto documents = pieces_by_document(data);
+    for (std::size_t d = 0; d < documents.size(); ++d) {
+      const std::string& name = data.document_names[d];
+      const Document gold = parse_tagged_text(testing::read_text_file(dir() / "gold" / name), name);
+      std::string rebuilt;
+      for (const Piece& piece : documents[d].pieces)
+        rebuilt += gold.text.substr(piece.begin, piece.end - piece.begin);
+      ASSERT_EQ(rebuilt, gold.text) << name;
+      if (split == Split::kTrain) continue;  // train labels are weak
+      const auto decoded = decode_labels(documents[d].labels, documents[d].pieces, label_set);
+      ASSERT_EQ(decoded.size(), gold.spans.size()) << name;
+      for (std::size_t s = 0; s < decoded.size(); ++s) {
+        EXPECT_EQ(decoded[s].type, gold.spans[s].type);
+        EXPECT_EQ(decoded[s].begin, gold.spans[s].begin);
+        EXPECT_EQ(decoded[s].end, gold.spans[s].end);
+        ++checked_spans;
+      }
+    }
+  }
+  EXPECT_GT(checked_spans, 100u);
+  EXPECT_EQ(report_.misaligned_boundaries, 0u);
+}
+
+TEST_F(PrepareTest, RepeatedRunsGiveTheSameDataset) {
+  prepare_dataset(options(dir() / "again.h5"));
+  const DatasetFile again = read_dataset_file(dir() / "again.h5");
+  EXPECT_EQ(again.tokenizer_model, dataset_->tokenizer_model);
+  for (const Split split : kSplits) {
+    EXPECT_EQ(again.split(split).document_names, dataset_->split(split).document_names);
+    EXPECT_EQ(again.split(split).piece_ids, dataset_->split(split).piece_ids);
+    EXPECT_EQ(again.split(split).labels, dataset_->split(split).labels);
+  }
+}
+
+TEST_F(PrepareTest, ReusedTokenizerGivesTheSamePieces) {
+  testing::TempDir scratch;
+  const auto model = scratch.write("tokenizer.model", dataset_->tokenizer_model);
+  PrepareOptions reuse = options(scratch.path() / "reuse.h5");
+  reuse.tokenizer_model = model;
+  const PrepareReport report = prepare_dataset(reuse);
+  EXPECT_FALSE(report.tokenizer_trained);
+  const DatasetFile reused = read_dataset_file(scratch.path() / "reuse.h5");
+  EXPECT_EQ(reused.split(Split::kTest).piece_ids, dataset_->split(Split::kTest).piece_ids);
+}
+
+TEST_F(PrepareTest, WithoutGoldEverySplitIsWeak) {
+  PrepareOptions weak_only = options(dir() / "weak-only.h5");
+  weak_only.gold.clear();
+  const PrepareReport report = prepare_dataset(weak_only);
+  for (const std::string& source : report.label_source)
+    EXPECT_EQ(source, "weak");
+}
+
+TEST_F(PrepareTest, GoldTwinWithDifferentTextIsRejected) {
+  testing::TempDir scratch;
+  scratch.write("weak/a.txt", "<model>GPT-3</model> was trained in 2020.");
+  scratch.write("weak/b.txt", "<model>OPT</model> text.");
+  scratch.write("weak/c.txt", "Another <year>2021</year> text.");
+  scratch.write("gold/a.txt", "<model>GPT-3</model> was trained in <year>2020</year>.");
+  scratch.write("gold/b.txt", "<model>OPT</model> text!");
+  scratch.write("gold/c.txt", "Another <year>2021</year> text.");
+  PrepareOptions bad;
+  bad.data = scratch.path() / "weak";
+  bad.gold = scratch.path() / "gold";
+  bad.out = scratch.path() / "out.h5";
+  bad.config.tokenizer.vocab_size = 64;
+  bad.config.split_fractions = SplitFractions{0.01, 0.0, 0.99};  // b.txt lands in test
+  try {
+    prepare_dataset(bad);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("plain text differs"), std::string::npos) << message;
+    EXPECT_NE(message.find("at byte"), std::string::npos) << message;
+  }
+  EXPECT_FALSE(std::filesystem::exists(scratch.path() / "out.h5"));
+}
+
+TEST(PrepareFolders, FolderSplitFromTheGeneratorsNameSplit) {
+  testing::TempDir scratch;
+  corpus::GeneratorOptions generator;
+  generator.documents = 120;
+  generator.name_split = true;
+  corpus::write_corpus(
+      generator,
+      corpus::WriteOptions{scratch.path() / "weak", scratch.path() / "gold", false, 1, {}});
+  PrepareOptions options;
+  options.data = scratch.path() / "weak";
+  options.gold = scratch.path() / "gold";
+  options.out = scratch.path() / "data.h5";
+  options.config.tokenizer.vocab_size = 600;
+  const PrepareReport report = prepare_dataset(options);
+  EXPECT_EQ(report.split_method, "folders");
+  const DatasetFile dataset = read_dataset_file(options.out);
+  for (const Split split : kSplits) {
+    for (const std::string& name : dataset.split(split).document_names) {
+      EXPECT_EQ(name.rfind(std::string(split_name(split)) + "/", 0), 0u) << name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ner
