@@ -138,8 +138,11 @@ void validate(const DataConfig& config) {
     throw Error("tokenizer.character_coverage must be in (0.9, 1]");
   }
   if (config.max_len < 8) throw Error("data.max_len must be at least 8");
-  if (config.stride == 0 || config.stride > config.max_len)
-    throw Error("data.stride must be in [1, data.max_len]");
+  if (config.stride > config.max_len) {
+    throw Error(
+        fmt::format("data.stride {} must not exceed data.max_len {} (0 picks 3/4 of max_len)",
+                    config.stride, config.max_len));
+  }
   if (config.split != "auto" && config.split != "hash" && config.split != "folders") {
     throw Error(fmt::format("data.split '{}': use auto, hash or folders", config.split));
   }

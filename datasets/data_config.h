@@ -2,6 +2,7 @@
 // defaults < YAML file < `--set section.key=value`, unknown keys are errors.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -17,11 +18,15 @@ struct DataConfig {
   TokenizerConfig tokenizer;
   std::string tag_scheme = "bio";
   std::size_t max_len = 256;  // pieces per window
-  std::size_t stride = 192;   // pieces between window starts
+  std::size_t stride = 0;     // pieces between window starts; 0: three quarters of max_len
   bool weak_label_repair = true;
   std::string split = "auto";  // auto (folders if present, else hash) | hash | folders
   SplitFractions split_fractions;
   std::uint64_t seed = 1;
+
+  std::size_t effective_stride() const {
+    return stride == 0 ? std::max<std::size_t>(1, max_len * 3 / 4) : stride;
+  }
 };
 
 // Sections of a config file that belong to other stages; prepare keeps them

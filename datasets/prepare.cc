@@ -54,7 +54,8 @@ void add_document(DatasetSplit& split, const Document& document, const Tokenizer
   report.spans[split_index] += document.spans.size();
   const auto document_index = static_cast<std::int32_t>(split.document_names.size());
   split.document_names.push_back(document.name);
-  for (const Window& window : make_windows(pieces.size(), config.max_len, config.stride)) {
+  for (const Window& window :
+       make_windows(pieces.size(), config.max_len, config.effective_stride())) {
     for (std::size_t i = window.begin; i < window.end; ++i) {
       split.piece_ids.push_back(pieces[i].id);
       split.labels.push_back(static_cast<std::int8_t>(labelled.labels[i]));

@@ -102,6 +102,37 @@ TEST(NerCorpusCli, GenerateWritesWeakAndGoldTwinsThatReadBack) {
   EXPECT_NE(style.err.find("unknown style 'poetry'"), std::string::npos) << style.err;
 }
 
+TEST(NerCorpusCli, StatsOfADatasetFile) {
+  testing::TempDir dir;
+  const auto out = dir.path() / "weak";
+  const auto gold = dir.path() / "gold";
+  ASSERT_EQ(run_command(corpus_tool() + " generate --docs 60 --out '" + out.string() +
+                        "' --gold '" + gold.string() + "'")
+                .exit_code,
+            0);
+  const auto dataset = dir.path() / "data.h5";
+  const auto prepared = run_command(
+      std::string(NER_PREPARE_BIN) + " --set tokenizer.vocab_size=400 --data '" + out.string() +
+      "' --gold '" + gold.string() + "' --out '" + dataset.string() + "'");
+  ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
+  EXPECT_NE(prepared.err.find("entity boundaries inside a piece"), std::string::npos)
+      << prepared.err;
+  const auto stats =
+      run_command(corpus_tool() + " stats --json --dataset '" + dataset.string() + "'");
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  const auto json = nlohmann::json::parse(stats.out);
+  EXPECT_EQ(json["splits"]["dev"]["label_source"], "gold");
+  EXPECT_EQ(json["splits"]["train"]["label_source"], "weak");
+  EXPECT_EQ(json["splits"]["train"]["documents"].get<int>() +
+                json["splits"]["dev"]["documents"].get<int>() +
+                json["splits"]["test"]["documents"].get<int>(),
+            60);
+  const auto corrupt = run_command(corpus_tool() + " stats --dataset '" +
+                                   dir.write("bad.h5", "junk").string() + "'");
+  EXPECT_EQ(corrupt.exit_code, 2);
+  EXPECT_NE(corrupt.err.find("not an HDF5 file"), std::string::npos) << corrupt.err;
+}
+
 // The corpus tools (and later the tagger) must run without LibTorch.
 TEST(NerCorpusCli, DoesNotLinkLibTorch) {
   const auto result = run_command("ldd " + corpus_tool());

@@ -45,6 +45,10 @@ TEST(DataConfig, UnknownKeysAndBadValuesNameTheirPlace) {
   DataConfig bad;
   bad.stride = bad.max_len + 1;
   EXPECT_THROW(validate(bad), Error);
+  DataConfig automatic;
+  automatic.max_len = 64;
+  EXPECT_NO_THROW(validate(automatic));
+  EXPECT_EQ(automatic.effective_stride(), 48u);
   DataConfig wrong_scheme;
   wrong_scheme.tag_scheme = "bioes";
   EXPECT_THROW(validate(wrong_scheme), Error);

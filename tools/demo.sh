@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the embedded data: generate the default corpus (weak labels
-# plus gold twins) and show what it contains.
+# plus gold twins), show what it contains, and prepare it into a dataset.
 # Usage: tools/demo.sh [DOCS]   (default 3000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +22,11 @@ echo
 echo "==> one generated document, weak version:"
 cat "$demo/corpus/000000.txt"
 echo
+
+echo
+echo "==> ner-train prepare --config configs/small.yaml --data $demo/corpus --gold $demo/gold --out $demo/dataset.h5"
+build/train/ner-train prepare --config configs/small.yaml --data "$demo/corpus" --gold "$demo/gold" \
+  --out "$demo/dataset.h5"
+echo
+echo "==> ner-corpus stats --dataset $demo/dataset.h5"
+"$corpus_tool" stats --dataset "$demo/dataset.h5"

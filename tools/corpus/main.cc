@@ -11,20 +11,35 @@
 
 #include "datasets/command_line.h"
 #include "datasets/corpus.h"
+#include "datasets/dataset_file.h"
 #include "datasets/error.h"
 #include "tools/corpus/corpus_stats.h"
+#include "tools/corpus/dataset_stats.h"
 #include "tools/corpus/generator.h"
 
 namespace {
 
 struct StatsOptions {
   std::string input;
+  std::string dataset;
   bool json = false;
   std::size_t top = 10;
   std::string on_error = "fail";
 };
 
 int run_stats(const StatsOptions& options) {
+  if (options.input.empty() == options.dataset.empty()) {
+    throw ner::Error("stats needs a corpus INPUT or --dataset FILE.h5, not both");
+  }
+  if (!options.dataset.empty()) {
+    const ner::DatasetFile dataset = ner::read_dataset_file(options.dataset);
+    if (options.json) {
+      fmt::print("{}\n", ner::dataset_stats_to_json(dataset).dump(2));
+    } else {
+      fmt::print("Dataset {}\n\n{}", options.dataset, ner::dataset_stats_to_table(dataset));
+    }
+    return ner::kExitSuccess;
+  }
   ner::CorpusOptions corpus_options;
   corpus_options.on_error = ner::parse_on_error(options.on_error);
   corpus_options.on_skip = [](const ner::SkippedDocument& skipped) {
@@ -124,10 +139,11 @@ int main(int argc, char** argv) {
       "stats",
       "Counts documents, characters, entities and surface forms per type, and the "
       "boundary variants of weak labels");
-  stats
-      ->add_option("INPUT", stats_options.input,
-                   "A directory (every *.txt below it, recursively) or a single file")
-      ->required();
+  stats->add_option("INPUT", stats_options.input,
+                    "A directory (every *.txt below it, recursively) or a single file");
+  stats->add_option(
+      "--dataset", stats_options.dataset,
+      "Instead of a corpus: a dataset file from 'ner-train prepare' (windows, pieces, labels)");
   stats->add_flag("--json", stats_options.json, "Print JSON instead of a table");
   stats->add_option("--top", stats_options.top, "How many of the most common forms per type")
       ->capture_default_str()
