@@ -4,7 +4,6 @@
 // Usage: build/tools/bench/generator_bench [DOCS] [SCRATCH_DIR]
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,15 +11,8 @@
 #include <vector>
 
 #include "datasets/tagged_text.h"
+#include "tools/bench/stopwatch.h"
 #include "tools/corpus/generator.h"
-
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
@@ -35,7 +27,7 @@ int main(int argc, char** argv) {
   options.seed = 1;
 
   // In memory only: generation and rendering.
-  auto start = std::chrono::steady_clock::now();
+  ner::Stopwatch stopwatch;
   std::vector<std::pair<std::string, std::string>> rendered;
   std::size_t bytes = 0;
   for (std::size_t i = 0; i < documents; ++i) {
@@ -44,10 +36,10 @@ int main(int argc, char** argv) {
                           ner::render_tagged_text(document.text, document.gold));
     bytes += rendered.back().first.size() + rendered.back().second.size();
   }
-  const double in_memory = seconds_since(start);
+  const double in_memory = stopwatch.seconds();
 
   // Baseline: writing the same bytes to the same number of files.
-  start = std::chrono::steady_clock::now();
+  stopwatch.restart();
   fs::create_directories(scratch / "baseline" / "weak");
   fs::create_directories(scratch / "baseline" / "gold");
   for (std::size_t i = 0; i < documents; ++i) {
@@ -55,13 +47,13 @@ int main(int argc, char** argv) {
     std::ofstream(scratch / "baseline" / "weak" / name, std::ios::binary) << rendered[i].first;
     std::ofstream(scratch / "baseline" / "gold" / name, std::ios::binary) << rendered[i].second;
   }
-  const double baseline = seconds_since(start);
+  const double baseline = stopwatch.seconds();
 
   // The real thing, one thread, atomic writes.
-  start = std::chrono::steady_clock::now();
+  stopwatch.restart();
   ner::corpus::WriteOptions write{scratch / "weak", scratch / "gold", false, 1, {}};
   ner::corpus::write_corpus(options, write);
-  const double full = seconds_since(start);
+  const double full = stopwatch.seconds();
   fs::remove_all(scratch);
 
   fmt::print("documents                      {}\n", documents);

@@ -4,22 +4,14 @@
 // Usage: build/tools/bench/prepare_bench [DOCS] [CONFIG]   (default 10000, configs/small.yaml)
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 
 #include "datasets/corpus.h"
 #include "datasets/data_config.h"
 #include "datasets/prepare.h"
+#include "tools/bench/stopwatch.h"
 #include "tools/corpus/generator.h"
-
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
@@ -34,10 +26,10 @@ int main(int argc, char** argv) {
   ner::corpus::write_corpus(
       generator, ner::corpus::WriteOptions{scratch / "weak", scratch / "gold", false, 2, {}});
 
-  auto start = std::chrono::steady_clock::now();
+  ner::Stopwatch stopwatch;
   ner::CorpusReport report;
   const auto corpus = ner::read_corpus(scratch / "weak", ner::CorpusOptions{}, &report);
-  const double read_seconds = seconds_since(start);
+  const double read_seconds = stopwatch.seconds();
   std::size_t bytes = 0;
   for (const auto& document : corpus)
     bytes += document.text.size();
@@ -47,9 +39,9 @@ int main(int argc, char** argv) {
   options.gold = scratch / "gold";
   options.out = scratch / "data.h5";
   options.config = ner::load_data_config(fs::exists(config_file) ? config_file : fs::path(), {});
-  start = std::chrono::steady_clock::now();
+  stopwatch.restart();
   const ner::PrepareReport prepared = ner::prepare_dataset(options);
-  const double prepare_seconds = seconds_since(start);
+  const double prepare_seconds = stopwatch.seconds();
   const auto file_size = fs::file_size(options.out);
   fs::remove_all(scratch);
 
