@@ -81,36 +81,39 @@ PieceLabels label_pieces(const std::vector<Piece>& pieces, const std::vector<Spa
 }
 
 std::vector<Span> decode_labels(const std::vector<int>& labels, const std::vector<Piece>& pieces,
-                                const LabelSet& label_set) {
+                                const LabelSet& label_set, DecodeMode mode) {
   if (labels.size() != pieces.size()) {
     throw Error(fmt::format("{} labels for {} pieces", labels.size(), pieces.size()));
   }
   std::vector<Span> spans;
   bool open = false;
   Span current;
-  const auto close = [&] {
-    if (open) spans.push_back(current);
+  // A BILOU chunk is well formed only when it ends with L (or is a U).
+  const bool need_last = mode == DecodeMode::kStrict && label_set.scheme() == TagScheme::kBilou;
+  const auto close = [&](bool ended_by_last) {
+    if (open && (ended_by_last || !need_last)) spans.push_back(current);
     open = false;
   };
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const int label = labels[i];
     const char prefix = label_set.prefix_of(label);
     if (prefix == 'O') {
-      close();
+      close(false);
       continue;
     }
     const EntityType type = label_set.type_of(label);
     const bool continues = open && current.type == type && (prefix == 'I' || prefix == 'L');
     if (!continues) {
-      close();
+      close(false);
+      if (mode == DecodeMode::kStrict && (prefix == 'I' || prefix == 'L')) continue;  // not a chunk start
       current = Span{type, pieces[i].content_begin, pieces[i].end, 0, 0};
       open = true;
     } else {
       current.end = pieces[i].end;
     }
-    if (prefix == 'U' || prefix == 'L') close();
+    if (prefix == 'U' || prefix == 'L') close(true);
   }
-  close();
+  close(false);
   return spans;
 }
 

@@ -64,10 +64,14 @@ struct PieceLabels {
 PieceLabels label_pieces(const std::vector<Piece>& pieces, const std::vector<Span>& spans,
                          const LabelSet& label_set);
 
+// How label sequences that break the scheme are read. Lenient: a stray I or
+// L starts a new entity, as conlleval (and seqeval's default mode) do.
+// Strict: only well-formed chunks are entities, as seqeval's strict mode.
+enum class DecodeMode { kLenient, kStrict };
+
 // Spans (byte offsets; char offsets left 0) from per-piece labels: from the
-// content start of the first piece to the end of the last. A stray I or L
-// starts a new entity, as conlleval does.
+// content start of the first piece to the end of the last.
 std::vector<Span> decode_labels(const std::vector<int>& labels, const std::vector<Piece>& pieces,
-                                const LabelSet& label_set);
+                                const LabelSet& label_set, DecodeMode mode = DecodeMode::kLenient);
 
 }  // namespace ner

@@ -1,0 +1,82 @@
+// End-to-end tests of ner-eval: scores, JSON, error listing, and the checks
+// that a prediction keeps the text of its gold document.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/test_util.h"
+
+namespace ner {
+namespace {
+
+using testing::run_command;
+
+const std::string kEval = NER_EVAL_BIN;
+
+TEST(NerEvalCli, ScoresDirectoriesByRelativePath) {
+  testing::TempDir dir;
+  dir.write("gold/a.txt", "<model>GPT-3</model> was released in <year>2020</year>.");
+  dir.write("gold/sub/b.txt",
+            "Trained on <hardware>8 V100 GPUs</hardware> in <country>France</country>.");
+  dir.write("pred/a.txt", "<model>GPT-3</model> was released in 2020.");
+  dir.write("pred/sub/b.txt",
+            "Trained on 8 <hardware>V100 GPUs</hardware> in <model>France</model>.");
+  const auto result =
+      run_command(kEval + " --json --errors 10 --gold '" + (dir.path() / "gold").string() +
+                  "' --pred '" + (dir.path() / "pred").string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  // Gold 4, predicted 3; strict: only GPT-3 -> P 1/3, R 1/4.
+  EXPECT_EQ(json["micro"]["strict"]["gold"], 4);
+  EXPECT_EQ(json["micro"]["strict"]["predicted"], 3);
+  EXPECT_EQ(json["micro"]["strict"]["correct"], 1);
+  // Partial adds the hardware with the count outside.
+  EXPECT_EQ(json["micro"]["partial"]["correct"], 2);
+  EXPECT_EQ(json["confusion"]["country"]["model"], 1);
+  ASSERT_EQ(json["errors"].size(), 3u);
+  EXPECT_NE(json["errors"][0].get<std::string>().find("missed <year>2020</year>"),
+            std::string::npos);
+
+  const auto table = run_command(kEval + " --errors 2 --gold '" + (dir.path() / "gold").string() +
+                                 "' --pred '" + (dir.path() / "pred").string() + "'");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("micro"), std::string::npos);
+  EXPECT_NE(table.out.find("First 2 mistakes"), std::string::npos);
+}
+
+TEST(NerEvalCli, ChangedTextFailsWithThePosition) {
+  testing::TempDir dir;
+  const auto gold = dir.write("gold.txt", "line one\nΣ <model>GPT-3</model> here");
+  const auto pred = dir.write("pred.txt", "line one\nΣ <model>GPT-3</model> there");
+  const auto result =
+      run_command(kEval + " --gold '" + gold.string() + "' --pred '" + pred.string() + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(pred.string() + ": plain text differs from the gold " + gold.string() +
+                            " at line 2, column 9 of the plain text (byte 18)"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(NerEvalCli, MissingPredictionsAndMalformedFilesAreErrors) {
+  testing::TempDir dir;
+  dir.write("gold/a.txt", "<model>A</model>");
+  dir.write("gold/b.txt", "<model>B</model>");
+  dir.write("pred/a.txt", "<model>A</model>");
+  const auto missing = run_command(kEval + " --gold '" + (dir.path() / "gold").string() +
+                                   "' --pred '" + (dir.path() / "pred").string() + "'");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no prediction for gold document"), std::string::npos) << missing.err;
+  dir.write("pred/b.txt", "<model>B</year>");
+  const auto malformed = run_command(kEval + " --gold '" + (dir.path() / "gold").string() +
+                                     "' --pred '" + (dir.path() / "pred").string() + "'");
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("b.txt:1:9: closing tag </year> does not match <model>"),
+            std::string::npos)
+      << malformed.err;
+  EXPECT_EQ(run_command(kEval).exit_code, 2);
+  EXPECT_EQ(run_command(kEval + " --help").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace ner
