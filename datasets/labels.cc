@@ -105,7 +105,8 @@ std::vector<Span> decode_labels(const std::vector<int>& labels, const std::vecto
     const bool continues = open && current.type == type && (prefix == 'I' || prefix == 'L');
     if (!continues) {
       close(false);
-      if (mode == DecodeMode::kStrict && (prefix == 'I' || prefix == 'L')) continue;  // not a chunk start
+      if (mode == DecodeMode::kStrict && (prefix == 'I' || prefix == 'L'))
+        continue;  // not a chunk start
       current = Span{type, pieces[i].content_begin, pieces[i].end, 0, 0};
       open = true;
     } else {

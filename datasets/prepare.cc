@@ -19,17 +19,6 @@ void log_line(const PrepareOptions& options, const std::string& line) {
   if (options.log) options.log(line);
 }
 
-// The gold twin must carry the same plain text; report the first difference.
-void check_same_text(const Document& weak, const Document& gold,
-                     const std::filesystem::path& gold_file) {
-  if (weak.text == gold.text) return;
-  const auto mismatch =
-      std::mismatch(weak.text.begin(), weak.text.end(), gold.text.begin(), gold.text.end());
-  const auto offset = static_cast<std::size_t>(mismatch.first - weak.text.begin());
-  throw Error(fmt::format("{}: plain text differs from the corpus document {} at byte {}",
-                          gold_file.string(), weak.name, offset));
-}
-
 Split choose_split(const std::string& method, const Document& document, const DataConfig& config) {
   if (method == "folders") {
     const auto split = split_from_folder(document.name);
@@ -137,7 +126,8 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
       if (report.label_source[i] == "gold") {
         const std::filesystem::path gold_file = options.gold / document.name;
         Document gold = parse_tagged_text(read_file(gold_file), gold_file.string());
-        check_same_text(document, gold, gold_file);
+        require_same_plain_text(document, gold, (options.data / document.name).string(),
+                                gold_file.string());
         document.spans = std::move(gold.spans);
       } else if (config.weak_label_repair) {
         report.repaired_spans += propagate_document_labels(document);

@@ -65,6 +65,12 @@ Document parse_tagged_text(std::string_view input, std::string_view source_name)
 // or plain text that itself reads as an entity tag.
 std::string render_tagged_text(std::string_view text, const std::vector<Span>& spans);
 
+// Twins (gold and weak versions, gold and predictions) must share their plain
+// text. Throws ner::Error naming `other_name` and `reference_name` and the
+// first differing line, column (code points) and byte of the plain text.
+void require_same_plain_text(const Document& reference, const Document& other,
+                             std::string_view reference_name, std::string_view other_name);
+
 // Fills char_begin/char_end from begin/end for spans sorted by begin.
 void assign_code_point_offsets(std::string_view text, std::vector<Span>& spans);
 

@@ -13,7 +13,6 @@
 #include "datasets/corpus.h"
 #include "datasets/error.h"
 #include "datasets/span_metrics.h"
-#include "datasets/utf8.h"
 
 namespace {
 
@@ -25,37 +24,6 @@ struct EvalOptions {
   bool json = false;
   std::size_t errors = 0;
 };
-
-// 1-based line and column (in code points) of a byte offset.
-std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t offset) {
-  std::size_t line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {
-      line,
-      ner::count_code_points(std::string_view(text).substr(line_start, offset - line_start)) + 1};
-}
-
-void check_same_text(const ner::Document& gold, const ner::Document& pred,
-                     const fs::path& pred_file, const fs::path& gold_file) {
-  if (gold.text == pred.text) return;
-  std::size_t offset = 0;
-  while (offset < gold.text.size() && offset < pred.text.size() &&
-         gold.text[offset] == pred.text[offset])
-    ++offset;
-  while (offset > 0 && !ner::is_code_point_boundary(gold.text, offset))
-    --offset;
-  const auto [line, column] = line_and_column(gold.text, offset);
-  throw ner::Error(
-      fmt::format("{}: plain text differs from the gold {} at line {}, column {} of the plain "
-                  "text (byte {}); a tagger must not change the text",
-                  pred_file.string(), gold_file.string(), line, column, offset));
-}
 
 int run_eval(const EvalOptions& options) {
   const fs::path gold_root = options.gold;
@@ -84,7 +52,12 @@ int run_eval(const EvalOptions& options) {
         ner::parse_tagged_text(ner::read_file(gold_file), gold_file.string());
     const ner::Document pred =
         ner::parse_tagged_text(ner::read_file(pred_file), pred_file.string());
-    check_same_text(gold, pred, pred_file, gold_file);
+    try {
+      ner::require_same_plain_text(gold, pred, "the gold " + gold_file.string(),
+                                   pred_file.string());
+    } catch (const ner::Error& error) {
+      throw ner::Error(std::string(error.what()) + "; a tagger must not change the text");
+    }
     evaluator.add(gold.spans, pred.spans);
     if (error_lines.size() < options.errors) {
       for (const ner::ErrorCase& error : ner::find_errors(name, gold.spans, pred.spans)) {
