@@ -5,7 +5,11 @@
 #include <ATen/autocast_mode.h>
 #include <c10/core/DeviceType.h>
 #include <c10/core/ScalarType.h>
+#include <torch/torch.h>
 #include <torch/version.h>
+
+#include <cmath>
+#include <limits>
 
 #define NER_TORCH_AT_LEAST(major, minor) \
   (TORCH_VERSION_MAJOR > (major) ||      \
@@ -62,6 +66,25 @@ inline c10::ScalarType autocast_dtype(c10::DeviceType device) {
 #else
   return device == c10::DeviceType::CUDA ? at::autocast::get_autocast_gpu_dtype()
                                          : at::autocast::get_autocast_cpu_dtype();
+#endif
+}
+
+// Multi-head attention over q, k, v (B, H, T, D) where `attend` (B, T) marks
+// the keys that may be attended to. 2.x runs the fused kernels; 1.13 spells
+// the same computation out. Dropout on the attention weights in training.
+inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
+                               const torch::Tensor& v, const torch::Tensor& attend, double dropout,
+                               bool training) {
+  const auto key_mask = attend.view({attend.size(0), 1, 1, attend.size(1)});  // (B, 1, 1, T)
+#if NER_TORCH_AT_LEAST(2, 0)
+  return at::scaled_dot_product_attention(q, k, v, key_mask, training ? dropout : 0.0, false);
+#else
+  const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;  // (B, H, T, T)
+  scores = scores.masked_fill(key_mask.logical_not(), -std::numeric_limits<float>::infinity());
+  auto weights = torch::softmax(scores, -1);
+  weights = torch::dropout(weights, dropout, training);
+  return torch::matmul(weights, v);
 #endif
 }
 

@@ -1,0 +1,73 @@
+#include "models/checkpointing.h"
+
+#include <ATen/Context.h>
+
+#include <mutex>
+
+#include "models/encoder.h"
+
+namespace ner {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// The generator that dropout on `device` draws from.
+at::Generator generator_for(const torch::Device& device) {
+  return at::globalContext().defaultGenerator(device.is_cuda() ? device
+                                                               : torch::Device(torch::kCPU));
+}
+
+at::Tensor get_rng_state(const torch::Device& device) {
+  at::Generator generator = generator_for(device);
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+void set_rng_state(const torch::Device& device, const at::Tensor& state) {
+  at::Generator generator = generator_for(device);
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
+class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> {
+ public:
+  static torch::Tensor forward(AutogradContext* ctx, EncoderBlockImpl* block,
+                               const torch::Tensor& x, const torch::Tensor& attend) {
+    // The block is not a tensor: keep its address for backward, where the
+    // autograd graph holding this context keeps the module alive.
+    ctx->saved_data["block"] = static_cast<int64_t>(reinterpret_cast<intptr_t>(block));
+    ctx->saved_data["rng"] = get_rng_state(x.device());
+    ctx->save_for_backward({x, attend});
+    torch::NoGradGuard no_grad;
+    return block->forward(x, attend);
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    auto* block = reinterpret_cast<EncoderBlockImpl*>(
+        static_cast<intptr_t>(ctx->saved_data["block"].toInt()));
+    const auto saved = ctx->get_saved_variables();
+    const torch::Tensor x = saved[0].detach().requires_grad_(true);
+    const torch::Tensor& attend = saved[1];
+    const at::Tensor rng_now = get_rng_state(x.device());
+    set_rng_state(x.device(), ctx->saved_data["rng"].toTensor());
+    torch::Tensor output;
+    {
+      torch::AutoGradMode enable(true);
+      output = block->forward(x, attend);
+    }
+    set_rng_state(x.device(), rng_now);
+    torch::autograd::backward({output}, {grad_outputs[0]});
+    return {torch::Tensor(), x.grad(),
+            torch::Tensor()};  // one per forward argument: block, x, attend
+  }
+};
+
+}  // namespace
+
+torch::Tensor checkpointed_block(EncoderBlockImpl& block, const torch::Tensor& x,
+                                 const torch::Tensor& attend) {
+  return CheckpointFunction::apply(&block, x, attend);
+}
+
+}  // namespace ner

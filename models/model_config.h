@@ -1,0 +1,26 @@
+// Sizes and switches of the NER transformer, shared by training (LibTorch) and
+// the exported-model engine (Eigen). No LibTorch here.
+#pragma once
+
+#include <string>
+
+namespace ner {
+
+struct ModelConfig {
+  int vocab_size = 0;  // from the dataset's tokenizer
+  int num_labels = 0;  // from the dataset's label set
+  int d_model = 256;
+  int layers = 4;
+  int heads = 4;
+  int ffn = 1024;
+  double dropout = 0.1;
+  int max_positions = 512;
+  bool checkpointing = false;  // recompute each block in backward to save activation memory
+
+  int head_dim() const { return d_model / heads; }
+};
+
+// Throws ner::Error naming the offending value.
+void validate(const ModelConfig& config);
+
+}  // namespace ner

@@ -1,0 +1,143 @@
+#include "models/encoder.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+
+#include "datasets/error.h"
+
+namespace ner {
+namespace {
+
+ModelConfig tiny_config() {
+  ModelConfig config;
+  config.vocab_size = 50;
+  config.num_labels = 5;
+  config.d_model = 32;
+  config.layers = 2;
+  config.heads = 4;
+  config.ffn = 64;
+  config.dropout = 0.1;
+  config.max_positions = 16;
+  return config;
+}
+
+TEST(ModelConfig, Validation) {
+  EXPECT_NO_THROW(validate(tiny_config()));
+  ModelConfig bad = tiny_config();
+  bad.heads = 3;
+  EXPECT_THROW(validate(bad), Error);
+  ModelConfig no_vocab = tiny_config();
+  no_vocab.vocab_size = 0;
+  EXPECT_THROW(validate(no_vocab), Error);
+}
+
+TEST(Encoder, LogitShapeAndParameterNames) {
+  torch::manual_seed(0);
+  TokenClassifier model(tiny_config());
+  const auto ids = torch::randint(0, 50, {3, 7}, torch::kLong);
+  const auto attend = torch::ones({3, 7}, torch::kBool);
+  EXPECT_EQ(model->forward(ids, attend).sizes(), (std::vector<int64_t>{3, 7, 5}));
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& item : model->named_parameters())
+    shapes[item.key()] = item.value().sizes().vec();
+  EXPECT_EQ(shapes.at("blocks.1.qkv.weight"), (std::vector<int64_t>{96, 32}));
+  EXPECT_EQ(shapes.at("head.weight"), (std::vector<int64_t>{5, 32}));
+  EXPECT_EQ(shapes.at("positions.weight"), (std::vector<int64_t>{16, 32}));
+  EXPECT_THROW(
+      model->forward(torch::zeros({1, 17}, torch::kLong), torch::ones({1, 17}, torch::kBool)),
+      c10::Error);
+}
+
+// Padding must not leak into real pieces: whatever the padded ids are, the
+// logits of the real pieces stay the same.
+TEST(Encoder, PaddedPiecesDoNotChangeRealOnes) {
+  torch::manual_seed(1);
+  TokenClassifier model(tiny_config());
+  model->eval();
+  auto ids = torch::randint(0, 50, {2, 8}, torch::kLong);
+  auto attend = torch::ones({2, 8}, torch::kBool);
+  attend.index_put_({1, torch::indexing::Slice(5)}, false);
+  const auto first = model->forward(ids, attend);
+  ids.index_put_({1, torch::indexing::Slice(5)}, 7);
+  const auto second = model->forward(ids, attend);
+  EXPECT_TRUE(torch::allclose(first.index({1, torch::indexing::Slice(0, 5)}),
+                              second.index({1, torch::indexing::Slice(0, 5)}), 1e-6, 1e-6));
+  // A shorter batch gives the same logits as its padded form.
+  const auto alone =
+      model->forward(ids.index({torch::indexing::Slice(1, 2), torch::indexing::Slice(0, 5)}),
+                     torch::ones({1, 5}, torch::kBool));
+  EXPECT_TRUE(
+      torch::allclose(alone[0], first.index({1, torch::indexing::Slice(0, 5)}), 1e-5, 1e-5));
+}
+
+// Checkpointed and plain blocks: same loss and gradients in fp32 with dropout
+// on, because the recomputation draws the same dropout masks.
+TEST(Checkpointing, SameLossAndGradientsAsPlainBlocks) {
+  ModelConfig config = tiny_config();
+  config.dropout = 0.2;
+  torch::manual_seed(2);
+  TokenClassifier plain(config);
+  config.checkpointing = true;
+  TokenClassifier checkpointed(config);
+  {
+    torch::NoGradGuard no_grad;
+    auto source = plain->named_parameters();
+    for (auto& item : checkpointed->named_parameters())
+      item.value().copy_(source[item.key()]);
+  }
+  plain->train();
+  checkpointed->train();
+  const auto ids = torch::randint(0, 50, {4, 12}, torch::kLong);
+  const auto attend = torch::ones({4, 12}, torch::kBool);
+  const auto targets = torch::randint(0, 5, {4 * 12}, torch::kLong);
+  const auto loss_of = [&](TokenClassifier& model) {
+    torch::manual_seed(99);
+    const auto logits = model->forward(ids, attend);
+    return torch::nn::functional::cross_entropy(logits.view({-1, 5}), targets);
+  };
+  const auto plain_loss = loss_of(plain);
+  plain_loss.backward();
+  const auto checkpointed_loss = loss_of(checkpointed);
+  checkpointed_loss.backward();
+  EXPECT_NEAR(plain_loss.item<double>(), checkpointed_loss.item<double>(), 1e-6);
+  auto plain_parameters = plain->named_parameters();
+  for (const auto& item : checkpointed->named_parameters()) {
+    const auto& expected = plain_parameters[item.key()].grad();
+    ASSERT_TRUE(item.value().grad().defined()) << item.key();
+    const double difference = (item.value().grad() - expected).abs().max().item<double>();
+    EXPECT_LT(difference, 1e-6) << item.key();
+  }
+  // Dropout really was on: another seed gives another loss.
+  torch::manual_seed(100);
+  const auto other =
+      torch::nn::functional::cross_entropy(plain->forward(ids, attend).view({-1, 5}), targets);
+  EXPECT_GT(std::abs(other.item<double>() - plain_loss.item<double>()), 1e-6);
+}
+
+TEST(Encoder, LearnsOneBatch) {
+  torch::manual_seed(3);
+  ModelConfig config = tiny_config();
+  config.dropout = 0.0;
+  TokenClassifier model(config);
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(3e-3));
+  const auto ids = torch::randint(0, 50, {4, 10}, torch::kLong);
+  const auto attend = torch::ones({4, 10}, torch::kBool);
+  const auto targets = ids.remainder(5).view({-1});
+  double first = 0, last = 0;
+  for (int step = 0; step < 60; ++step) {
+    optimizer.zero_grad();
+    const auto loss =
+        torch::nn::functional::cross_entropy(model->forward(ids, attend).view({-1, 5}), targets);
+    loss.backward();
+    optimizer.step();
+    if (step == 0) first = loss.item<double>();
+    last = loss.item<double>();
+  }
+  EXPECT_LT(last, first * 0.2);
+}
+
+}  // namespace
+}  // namespace ner
