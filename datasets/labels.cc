@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "datasets/error.h"
 
 namespace ner {
@@ -33,6 +35,88 @@ char LabelSet::prefix_of(int label) const {
   if (label < 0 || label >= static_cast<int>(names_.size()))
     throw Error(fmt::format("unknown label {}", label));
   return names_[static_cast<std::size_t>(label)][0];
+}
+
+TransitionRules transition_rules(const LabelSet& label_set) {
+  const std::size_t count = label_set.size();
+  TransitionRules rules;
+  rules.allowed.assign(count, std::vector<bool>(count, false));
+  rules.allowed_start.assign(count, false);
+  rules.allowed_end.assign(count, false);
+  const bool bilou = label_set.scheme() == TagScheme::kBilou;
+  for (std::size_t to = 0; to < count; ++to) {
+    const char to_prefix = label_set.prefix_of(static_cast<int>(to));
+    const bool continues = to_prefix == 'I' || to_prefix == 'L';
+    rules.allowed_start[to] = !continues;
+    for (std::size_t from = 0; from < count; ++from) {
+      const char from_prefix = label_set.prefix_of(static_cast<int>(from));
+      const bool from_open = from_prefix == 'B' || from_prefix == 'I';  // an entity that may go on
+      const bool same_type =
+          from_prefix != 'O' && to_prefix != 'O' &&
+          label_set.type_of(static_cast<int>(from)) == label_set.type_of(static_cast<int>(to));
+      bool ok;
+      if (continues) {
+        ok = from_open && same_type;
+      } else {
+        ok = !(bilou && from_open);  // in BILOU an open entity must be continued
+      }
+      rules.allowed[from][to] = ok;
+    }
+    const char prefix = to_prefix;
+    rules.allowed_end[to] = !(bilou && (prefix == 'B' || prefix == 'I'));
+  }
+  return rules;
+}
+
+bool is_valid_sequence(const std::vector<int>& labels, const TransitionRules& rules) {
+  if (labels.empty()) return true;
+  if (!rules.allowed_start[static_cast<std::size_t>(labels.front())]) return false;
+  for (std::size_t i = 1; i < labels.size(); ++i) {
+    if (!rules
+             .allowed[static_cast<std::size_t>(labels[i - 1])][static_cast<std::size_t>(labels[i])])
+      return false;
+  }
+  return rules.allowed_end[static_cast<std::size_t>(labels.back())];
+}
+
+std::vector<int> constrained_viterbi(const std::vector<float>& scores, std::size_t length,
+                                     const TransitionRules& rules) {
+  const std::size_t count = rules.allowed_start.size();
+  if (scores.size() != length * count) {
+    throw Error(fmt::format("{} scores for {} pieces of {} labels", scores.size(), length, count));
+  }
+  if (length == 0) return {};
+  constexpr float kForbidden = -std::numeric_limits<float>::infinity();
+  std::vector<float> best(count), next(count);
+  std::vector<int> back(length * count, 0);
+  for (std::size_t l = 0; l < count; ++l)
+    best[l] = rules.allowed_start[l] ? scores[l] : kForbidden;
+  for (std::size_t t = 1; t < length; ++t) {
+    for (std::size_t to = 0; to < count; ++to) {
+      float top = kForbidden;
+      int from_best = 0;
+      for (std::size_t from = 0; from < count; ++from) {
+        if (!rules.allowed[from][to] || best[from] == kForbidden) continue;
+        if (best[from] > top) {
+          top = best[from];
+          from_best = static_cast<int>(from);
+        }
+      }
+      next[to] = top == kForbidden ? kForbidden : top + scores[t * count + to];
+      back[t * count + to] = from_best;
+    }
+    best.swap(next);
+  }
+  int last = -1;
+  for (std::size_t l = 0; l < count; ++l) {
+    if (!rules.allowed_end[l] || best[l] == kForbidden) continue;
+    if (last < 0 || best[l] > best[static_cast<std::size_t>(last)]) last = static_cast<int>(l);
+  }
+  std::vector<int> path(length, 0);
+  path[length - 1] = last < 0 ? LabelSet::kOutside : last;
+  for (std::size_t t = length - 1; t > 0; --t)
+    path[t - 1] = back[t * count + static_cast<std::size_t>(path[t])];
+  return path;
 }
 
 PieceLabels label_pieces(const std::vector<Piece>& pieces, const std::vector<Span>& spans,

@@ -51,6 +51,24 @@ class LabelSet {
   std::vector<std::string> names_;
 };
 
+// Which label may follow which under the scheme: allowed[from][to], and which
+// labels may start a sequence or end one. I-X (and L-X) only continue an
+// entity of the same type; in BILOU, B and I must be continued.
+struct TransitionRules {
+  std::vector<std::vector<bool>> allowed;
+  std::vector<bool> allowed_start;
+  std::vector<bool> allowed_end;
+};
+TransitionRules transition_rules(const LabelSet& label_set);
+
+// True when the sequence obeys the rules.
+bool is_valid_sequence(const std::vector<int>& labels, const TransitionRules& rules);
+
+// The best label sequence under the rules for per-piece scores (log
+// probabilities, row-major (T, L)): Viterbi with forbidden transitions.
+std::vector<int> constrained_viterbi(const std::vector<float>& scores, std::size_t length,
+                                     const TransitionRules& rules);
+
 struct PieceLabels {
   std::vector<int> labels;                // one per piece
   std::size_t boundaries = 0;             // entity boundaries seen (2 per span)

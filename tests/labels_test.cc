@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -113,6 +115,77 @@ TEST(Labels, StrayInsideStartsAnEntity) {
   EXPECT_EQ(spans[0].type, EntityType::kCountry);
   EXPECT_EQ(spans[1].type, EntityType::kYear);
   EXPECT_THROW(decode_labels({0}, pieces, set), Error);
+}
+
+TEST(TransitionRules, BioAndBilou) {
+  const LabelSet bio(TagScheme::kBio);
+  const auto rules = transition_rules(bio);
+  const int b_model = bio.begin(EntityType::kModel), i_model = bio.inside(EntityType::kModel);
+  const int i_year = bio.inside(EntityType::kYear);
+  EXPECT_TRUE(is_valid_sequence({0, b_model, i_model, i_model, 0}, rules));
+  EXPECT_FALSE(is_valid_sequence({0, i_model}, rules));       // I after O
+  EXPECT_FALSE(is_valid_sequence({i_model}, rules));          // I at the start
+  EXPECT_FALSE(is_valid_sequence({b_model, i_year}, rules));  // I of another type
+  EXPECT_TRUE(is_valid_sequence({b_model, bio.begin(EntityType::kYear)}, rules));
+  const LabelSet bilou(TagScheme::kBilou);
+  const auto strict = transition_rules(bilou);
+  const int b = bilou.begin(EntityType::kHardware), i = bilou.inside(EntityType::kHardware),
+            l = bilou.last(EntityType::kHardware), u = bilou.unit(EntityType::kHardware);
+  EXPECT_TRUE(is_valid_sequence({b, i, l, 0, u}, strict));
+  EXPECT_FALSE(is_valid_sequence({b, 0}, strict));  // B must be continued
+  EXPECT_FALSE(is_valid_sequence({b, i}, strict));  // nor end open
+  EXPECT_FALSE(is_valid_sequence({u, l}, strict));
+}
+
+// Exhaustive search over every sequence gives the same best valid score.
+TEST(ConstrainedViterbi, MatchesBruteForceAndIsAlwaysValid) {
+  for (const TagScheme scheme : {TagScheme::kBio, TagScheme::kBilou}) {
+    const LabelSet set(scheme);
+    const auto rules = transition_rules(set);
+    const std::size_t count = set.size();
+    std::mt19937 random(7);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    for (int trial = 0; trial < 20; ++trial) {
+      const std::size_t length = 1 + trial % 3;
+      std::vector<float> scores(length * count);
+      for (float& score : scores)
+        score = normal(random);
+      const auto path = constrained_viterbi(scores, length, rules);
+      ASSERT_TRUE(is_valid_sequence(path, rules));
+      const auto score_of = [&](const std::vector<int>& labels) {
+        float total = 0;
+        for (std::size_t t = 0; t < length; ++t)
+          total += scores[t * count + static_cast<std::size_t>(labels[t])];
+        return total;
+      };
+      float best = -1e30f;
+      std::vector<int> labels(length, 0);
+      std::size_t combinations = 1;
+      for (std::size_t t = 0; t < length; ++t)
+        combinations *= count;
+      for (std::size_t c = 0; c < combinations; ++c) {
+        std::size_t code = c;
+        for (std::size_t t = 0; t < length; ++t) {
+          labels[t] = static_cast<int>(code % count);
+          code /= count;
+        }
+        if (is_valid_sequence(labels, rules)) best = std::max(best, score_of(labels));
+      }
+      EXPECT_NEAR(score_of(path), best, 1e-4);
+    }
+  }
+}
+
+TEST(ConstrainedViterbi, RepairsAnInsideAfterOutside) {
+  const LabelSet set(TagScheme::kBio);
+  const auto rules = transition_rules(set);
+  std::vector<float> scores(2 * set.size(), -10.0f);
+  scores[0] = 0.0f;                                                                      // O
+  scores[set.size() + static_cast<std::size_t>(set.inside(EntityType::kModel))] = 0.0f;  // I-model
+  scores[set.size() + static_cast<std::size_t>(set.begin(EntityType::kModel))] = -1.0f;  // B-model
+  const auto path = constrained_viterbi(scores, 2, rules);
+  EXPECT_EQ(path, (std::vector<int>{0, set.begin(EntityType::kModel)}));
+  EXPECT_THROW(constrained_viterbi(scores, 3, rules), Error);
 }
 
 }  // namespace
