@@ -1,0 +1,39 @@
+// A linear-chain CRF over per-piece emissions: log-likelihood for training and
+// Viterbi for decoding, with the scheme's forbidden transitions ruled out.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "datasets/labels.h"
+
+namespace ner {
+
+class CrfImpl : public torch::nn::Module {
+ public:
+  explicit CrfImpl(const TransitionRules& rules);
+
+  // emissions: (B, T, L); tags: (B, T) int64; mask: (B, T) bool with every
+  // sequence's real pieces first. Returns the log-likelihood per sequence (B).
+  torch::Tensor log_likelihood(const torch::Tensor& emissions, const torch::Tensor& tags,
+                               const torch::Tensor& mask);
+  // The best valid label sequence of each (unpadded) sequence.
+  std::vector<std::vector<int>> decode(const torch::Tensor& emissions, const torch::Tensor& mask);
+
+  // Transition, start and end scores with forbidden moves at -1e4, as used.
+  torch::Tensor transition_scores() const;
+  torch::Tensor start_scores() const;
+  torch::Tensor end_scores() const;
+
+ private:
+  torch::Tensor transitions_;            // (L, L) from -> to
+  torch::Tensor start_;                  // (L)
+  torch::Tensor end_;                    // (L)
+  torch::Tensor forbidden_transitions_;  // buffers: -1e4 where not allowed, else 0
+  torch::Tensor forbidden_start_;
+  torch::Tensor forbidden_end_;
+};
+TORCH_MODULE(Crf);
+
+}  // namespace ner

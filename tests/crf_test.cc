@@ -1,0 +1,116 @@
+#include "models/crf.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace ner {
+namespace {
+
+// Scores every one of the 13^4 label sequences of a 4-piece example and
+// compares log-likelihood and Viterbi with the CRF's.
+TEST(Crf, LogLikelihoodAndViterbiMatchBruteForceEnumeration) {
+  torch::manual_seed(5);
+  const LabelSet set(TagScheme::kBio);
+  const auto rules = transition_rules(set);
+  Crf crf(rules);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& parameter : crf->parameters())
+      parameter.normal_(0.0, 1.0);
+  }
+  const int64_t count = static_cast<int64_t>(set.size());
+  const int64_t length = 4;
+  const auto emissions = torch::randn({1, length, count});
+  const auto transitions = crf->transition_scores();
+  const auto start = crf->start_scores();
+  const auto end = crf->end_scores();
+  const auto score_of = [&](const std::vector<int64_t>& tags) {
+    double score = start[tags[0]].item<double>() + end[tags[length - 1]].item<double>();
+    for (int64_t t = 0; t < length; ++t)
+      score += emissions[0][t][tags[t]].item<double>();
+    for (int64_t t = 1; t < length; ++t)
+      score += transitions[tags[t - 1]][tags[t]].item<double>();
+    return score;
+  };
+  // Exhaustive log partition and best path.
+  std::vector<double> all_scores;
+  double best = -std::numeric_limits<double>::infinity();
+  std::vector<int64_t> best_tags;
+  std::vector<int64_t> tags(length, 0);
+  for (int64_t code = 0; code < count * count * count * count; ++code) {
+    int64_t rest = code;
+    for (int64_t t = 0; t < length; ++t) {
+      tags[t] = rest % count;
+      rest /= count;
+    }
+    const double score = score_of(tags);
+    all_scores.push_back(score);
+    if (score > best) {
+      best = score;
+      best_tags = tags;
+    }
+  }
+  const double max_score = *std::max_element(all_scores.begin(), all_scores.end());
+  double sum = 0;
+  for (const double score : all_scores)
+    sum += std::exp(score - max_score);
+  const double log_partition = max_score + std::log(sum);
+
+  const std::vector<int64_t> gold = {set.begin(EntityType::kModel), set.inside(EntityType::kModel),
+                                     0, set.begin(EntityType::kYear)};
+  const auto gold_tensor = torch::tensor(gold, torch::kLong).view({1, length});
+  const auto mask = torch::ones({1, length}, torch::kBool);
+  const double expected = score_of(gold) - log_partition;
+  EXPECT_NEAR(crf->log_likelihood(emissions, gold_tensor, mask).item<double>(), expected, 1e-3);
+
+  const auto decoded = crf->decode(emissions, mask);
+  ASSERT_EQ(decoded.size(), 1u);
+  std::vector<int64_t> decoded64(decoded[0].begin(), decoded[0].end());
+  EXPECT_EQ(decoded64, best_tags);
+  EXPECT_TRUE(is_valid_sequence(decoded[0], rules));
+}
+
+TEST(Crf, PaddingDoesNotChangeTheLikelihood) {
+  torch::manual_seed(6);
+  const LabelSet set(TagScheme::kBio);
+  Crf crf(transition_rules(set));
+  const auto emissions = torch::randn({2, 5, static_cast<int64_t>(set.size())});
+  auto tags = torch::zeros({2, 5}, torch::kLong);
+  tags[0][1] = set.begin(EntityType::kParams);
+  tags[0][2] = set.inside(EntityType::kParams);
+  auto mask = torch::ones({2, 5}, torch::kBool);
+  mask[1][3] = false;
+  mask[1][4] = false;
+  const auto both = crf->log_likelihood(emissions, tags, mask);
+  const auto alone = crf->log_likelihood(
+      emissions.index({torch::indexing::Slice(1, 2), torch::indexing::Slice(0, 3)}),
+      tags.index({torch::indexing::Slice(1, 2), torch::indexing::Slice(0, 3)}),
+      torch::ones({1, 3}, torch::kBool));
+  EXPECT_NEAR(both[1].item<double>(), alone[0].item<double>(), 1e-5);
+  const auto paths = crf->decode(emissions, mask);
+  EXPECT_EQ(paths[1].size(), 3u);
+  // The likelihood is differentiable and a probability: log-likelihood <= 0.
+  EXPECT_LE(both.max().item<double>(), 1e-6);
+  both.sum().backward();
+  EXPECT_TRUE(crf->named_parameters()["transitions"].grad().defined());
+}
+
+TEST(Crf, DecodingIsAlwaysValidEvenAgainstStrongEmissions) {
+  torch::manual_seed(8);
+  for (const TagScheme scheme : {TagScheme::kBio, TagScheme::kBilou}) {
+    const LabelSet set(scheme);
+    const auto rules = transition_rules(set);
+    Crf crf(rules);
+    const auto emissions = torch::randn({16, 12, static_cast<int64_t>(set.size())}) * 20;
+    for (const auto& path : crf->decode(emissions, torch::ones({16, 12}, torch::kBool))) {
+      EXPECT_TRUE(is_valid_sequence(path, rules));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ner
