@@ -1,0 +1,60 @@
+#include "train/mixed_precision.h"
+
+#include <fmt/format.h>
+
+#include "datasets/error.h"
+
+namespace ner {
+
+LossScaler::LossScaler(LossScalerOptions options)
+    : options_(options), scale_(options.initial_scale) {
+  if (!(options.initial_scale > 0) || !(options.growth_factor > 1) ||
+      !(options.backoff_factor > 0) || !(options.backoff_factor < 1) ||
+      options.growth_interval < 1) {
+    throw Error(
+        "loss scaler: need initial_scale > 0, growth_factor > 1, 0 < backoff_factor < 1, "
+        "growth_interval >= 1");
+  }
+}
+
+bool LossScaler::unscale(const std::vector<torch::Tensor>& parameters) {
+  torch::NoGradGuard no_grad;
+  bool finite = true;
+  const double inverse = 1.0 / scale_;
+  for (const torch::Tensor& parameter : parameters) {
+    torch::Tensor grad = parameter.grad();
+    if (!grad.defined()) continue;
+    grad.mul_(inverse);
+    // One reduction per tensor; cheap next to the backward pass.
+    if (finite && !torch::isfinite(grad).all().item<bool>()) finite = false;
+  }
+  last_finite_ = finite;
+  unscaled_ = true;
+  return finite;
+}
+
+bool LossScaler::step(torch::optim::Optimizer& optimizer) {
+  if (!unscaled_) throw Error("loss scaler: unscale() must run before step()");
+  unscaled_ = false;
+  if (!last_finite_) {
+    scale_ *= options_.backoff_factor;
+    clean_steps_ = 0;
+    ++skipped_steps_;
+    return false;
+  }
+  optimizer.step();
+  if (++clean_steps_ >= options_.growth_interval) {
+    scale_ *= options_.growth_factor;
+    clean_steps_ = 0;
+  }
+  return true;
+}
+
+void LossScaler::restore(double scale, int clean_steps, long skipped_steps) {
+  if (!(scale > 0)) throw Error(fmt::format("loss scaler: cannot restore a scale of {}", scale));
+  scale_ = scale;
+  clean_steps_ = clean_steps;
+  skipped_steps_ = skipped_steps;
+}
+
+}  // namespace ner

@@ -1,0 +1,49 @@
+// Mixed precision for training: a dynamic loss scaler for fp16 (LibTorch's C++
+// API has no GradScaler) that skips steps with inf/NaN gradients.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace ner {
+
+struct LossScalerOptions {
+  double initial_scale = 65536.0;
+  double growth_factor = 2.0;
+  double backoff_factor = 0.5;
+  int growth_interval = 2000;  // clean steps before the scale grows
+};
+
+class LossScaler {
+ public:
+  explicit LossScaler(LossScalerOptions options = {});
+
+  // loss * scale, to backpropagate instead of the loss.
+  torch::Tensor scale(const torch::Tensor& loss) const { return loss * scale_; }
+
+  // Divides the gradients by the scale (call before clipping). Returns false
+  // if any gradient holds inf or NaN.
+  bool unscale(const std::vector<torch::Tensor>& parameters);
+
+  // Steps the optimizer when the last unscale found finite gradients, else
+  // skips the step; then backs the scale off (after a skip) or grows it
+  // (after growth_interval clean steps). Returns whether it stepped.
+  bool step(torch::optim::Optimizer& optimizer);
+
+  double current_scale() const { return scale_; }
+  int clean_steps() const { return clean_steps_; }
+  long skipped_steps() const { return skipped_steps_; }
+  // For checkpoints: resume with the same scale and growth progress.
+  void restore(double scale, int clean_steps, long skipped_steps);
+
+ private:
+  LossScalerOptions options_;
+  double scale_;
+  int clean_steps_ = 0;
+  long skipped_steps_ = 0;
+  bool last_finite_ = true;
+  bool unscaled_ = false;
+};
+
+}  // namespace ner
