@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "datasets/config_schema.h"
 #include "datasets/corpus.h"
 #include "datasets/error.h"
 #include "datasets/labels.h"
@@ -12,119 +13,56 @@
 namespace ner {
 namespace {
 
-SourceLocation location_of(const YAML::Node& node, std::string_view source) {
-  const YAML::Mark mark = node.Mark();
-  if (mark.line < 0) return SourceLocation{std::string(source), 0, 0};
-  return SourceLocation{std::string(source), static_cast<std::size_t>(mark.line) + 1,
-                        static_cast<std::size_t>(mark.column) + 1};
-}
-
-template <typename T>
-T as(const YAML::Node& node, std::string_view key, std::string_view source) {
-  try {
-    return node.as<T>();
-  } catch (const YAML::Exception&) {
-    throw Error(fmt::format("'{}': cannot read '{}' as a {}", key, YAML::Dump(node),
-                            std::is_same_v<T, bool>          ? "boolean"
-                            : std::is_same_v<T, std::string> ? "string"
-                                                             : "number"),
-                location_of(node, source));
-  }
-}
-
-void apply_key(DataConfig& config, std::string_view section, std::string_view key,
-               const YAML::Node& key_node, const YAML::Node& value, std::string_view source) {
-  const std::string full = fmt::format("{}.{}", section, key);
-  if (section == "tokenizer") {
-    if (key == "model_type")
-      return void(config.tokenizer.model_type = as<std::string>(value, full, source));
-    if (key == "vocab_size")
-      return void(config.tokenizer.vocab_size = as<int>(value, full, source));
-    if (key == "character_coverage") {
-      return void(config.tokenizer.character_coverage = as<double>(value, full, source));
+// The fields of the tokenizer and data sections, bound to `config`.
+ConfigSchema data_schema(DataConfig& config) {
+  ConfigSchema schema({"tokenizer", "data"},
+                      {std::begin(kOtherConfigSections), std::end(kOtherConfigSections)});
+  schema.add(config_field("tokenizer", "model_type", config.tokenizer.model_type));
+  schema.add(config_field("tokenizer", "vocab_size", config.tokenizer.vocab_size));
+  schema.add(config_field("tokenizer", "character_coverage", config.tokenizer.character_coverage));
+  schema.add(config_field("tokenizer", "max_training_lines", config.tokenizer.max_training_lines));
+  schema.add(config_field("data", "tag_scheme", config.tag_scheme));
+  schema.add(config_field("data", "max_len", config.max_len));
+  schema.add(config_field("data", "stride", config.stride));
+  schema.add(config_field("data", "weak_label_repair", config.weak_label_repair));
+  schema.add(config_field("data", "split", config.split));
+  ConfigField fractions;
+  fractions.section = "data";
+  fractions.key = "split_fractions";
+  fractions.read = [&config](const YAML::Node& value, std::string_view source) {
+    std::vector<double> values;
+    try {
+      values = value.as<std::vector<double>>();
+    } catch (const YAML::Exception&) {
+      values.clear();
     }
-    if (key == "max_training_lines") {
-      return void(config.tokenizer.max_training_lines = as<std::size_t>(value, full, source));
+    if (values.size() != 3) {
+      const YAML::Mark mark = value.Mark();
+      throw Error("'data.split_fractions' needs three numbers [train, dev, test]",
+                  SourceLocation{std::string(source),
+                                 mark.line < 0 ? 0 : static_cast<std::size_t>(mark.line) + 1,
+                                 mark.line < 0 ? 0 : static_cast<std::size_t>(mark.column) + 1});
     }
-  } else if (section == "data") {
-    if (key == "tag_scheme") return void(config.tag_scheme = as<std::string>(value, full, source));
-    if (key == "max_len") return void(config.max_len = as<std::size_t>(value, full, source));
-    if (key == "stride") return void(config.stride = as<std::size_t>(value, full, source));
-    if (key == "weak_label_repair")
-      return void(config.weak_label_repair = as<bool>(value, full, source));
-    if (key == "split") return void(config.split = as<std::string>(value, full, source));
-    if (key == "seed") return void(config.seed = as<std::uint64_t>(value, full, source));
-    if (key == "split_fractions") {
-      const auto values = as<std::vector<double>>(value, full, source);
-      if (values.size() != 3) {
-        throw Error(fmt::format("'{}' needs three numbers [train, dev, test]", full),
-                    location_of(value, source));
-      }
-      config.split_fractions = SplitFractions{values[0], values[1], values[2]};
-      return;
-    }
-  }
-  throw Error(fmt::format("unknown configuration key '{}'", full), location_of(key_node, source));
-}
-
-bool is_other_section(std::string_view name) {
-  return std::find(std::begin(kOtherConfigSections), std::end(kOtherConfigSections), name) !=
-         std::end(kOtherConfigSections);
+    config.split_fractions = SplitFractions{values[0], values[1], values[2]};
+  };
+  fractions.write = [&config](YAML::Emitter& out) {
+    out << YAML::Key << "split_fractions" << YAML::Value << YAML::Flow << YAML::BeginSeq
+        << config.split_fractions.train << config.split_fractions.dev << config.split_fractions.test
+        << YAML::EndSeq;
+  };
+  schema.add(std::move(fractions));
+  schema.add(config_field("data", "seed", config.seed));
+  return schema;
 }
 
 }  // namespace
 
 void apply_yaml(DataConfig& config, std::string_view yaml, std::string_view source_name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::ParserException& error) {
-    throw Error(error.msg, SourceLocation{std::string(source_name),
-                                          static_cast<std::size_t>(error.mark.line) + 1,
-                                          static_cast<std::size_t>(error.mark.column) + 1});
-  }
-  if (root.IsNull()) return;
-  if (!root.IsMap())
-    throw Error("a configuration must be a mapping of sections", location_of(root, source_name));
-  for (const auto& section : root) {
-    const std::string name = section.first.as<std::string>();
-    if (is_other_section(name)) continue;
-    if (name != "tokenizer" && name != "data") {
-      throw Error(fmt::format("unknown configuration section '{}'", name),
-                  location_of(section.first, source_name));
-    }
-    if (section.second.IsNull()) continue;
-    if (!section.second.IsMap()) {
-      throw Error(fmt::format("section '{}' must be a mapping", name),
-                  location_of(section.second, source_name));
-    }
-    for (const auto& entry : section.second) {
-      apply_key(config, name, entry.first.as<std::string>(), entry.first, entry.second,
-                source_name);
-    }
-  }
+  data_schema(config).apply_yaml(yaml, source_name);
 }
 
 void apply_override(DataConfig& config, std::string_view assignment) {
-  const std::size_t equals = assignment.find('=');
-  const std::size_t dot = assignment.find('.');
-  if (equals == std::string_view::npos || dot == std::string_view::npos || dot > equals) {
-    throw Error(fmt::format("--set '{}': expected section.key=value", assignment));
-  }
-  const std::string section(assignment.substr(0, dot));
-  const std::string key(assignment.substr(dot + 1, equals - dot - 1));
-  const std::string value(assignment.substr(equals + 1));
-  if (is_other_section(section)) return;
-  YAML::Node node;
-  try {
-    node = YAML::Load(value);
-  } catch (const YAML::Exception&) {
-    throw Error(fmt::format("--set '{}': cannot parse the value", assignment));
-  }
-  if (section != "tokenizer" && section != "data") {
-    throw Error(fmt::format("--set '{}': unknown configuration section '{}'", assignment, section));
-  }
-  apply_key(config, section, key, node, node, "--set");
+  data_schema(config).apply_override(assignment);
 }
 
 void validate(const DataConfig& config) {
@@ -150,28 +88,8 @@ void validate(const DataConfig& config) {
 }
 
 std::string to_yaml(const DataConfig& config) {
-  YAML::Emitter out;
-  out.SetDoublePrecision(8);
-  out << YAML::BeginMap;
-  out << YAML::Key << "tokenizer" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "model_type" << YAML::Value << config.tokenizer.model_type;
-  out << YAML::Key << "vocab_size" << YAML::Value << config.tokenizer.vocab_size;
-  out << YAML::Key << "character_coverage" << YAML::Value << config.tokenizer.character_coverage;
-  out << YAML::Key << "max_training_lines" << YAML::Value << config.tokenizer.max_training_lines;
-  out << YAML::EndMap;
-  out << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "tag_scheme" << YAML::Value << config.tag_scheme;
-  out << YAML::Key << "max_len" << YAML::Value << config.max_len;
-  out << YAML::Key << "stride" << YAML::Value << config.stride;
-  out << YAML::Key << "weak_label_repair" << YAML::Value << config.weak_label_repair;
-  out << YAML::Key << "split" << YAML::Value << config.split;
-  out << YAML::Key << "split_fractions" << YAML::Value << YAML::Flow << YAML::BeginSeq
-      << config.split_fractions.train << config.split_fractions.dev << config.split_fractions.test
-      << YAML::EndSeq;
-  out << YAML::Key << "seed" << YAML::Value << config.seed;
-  out << YAML::EndMap;
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+  DataConfig copy = config;
+  return data_schema(copy).to_yaml();
 }
 
 DataConfig load_data_config(const std::filesystem::path& file,

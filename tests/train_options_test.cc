@@ -1,0 +1,65 @@
+#include "train/train_options.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "datasets/data_config.h"
+#include "datasets/error.h"
+#include "tests/test_util.h"
+
+namespace ner {
+namespace {
+
+TEST(TrainOptions, DefaultsThenYamlThenOverrides) {
+  testing::TempDir dir;
+  const auto file = dir.write("c.yaml",
+                              "tokenizer:\n  vocab_size: 500\nmodel:\n  d_model: 96\n  heads: 6\n"
+                              "train:\n  lr: 0.001\n  precision: bf16\n");
+  const TrainOptions options =
+      load_train_options(file, {"train.lr=3e-4", "model.checkpointing=true"});
+  EXPECT_EQ(options.model.d_model, 96);
+  EXPECT_EQ(options.model.heads, 6);
+  EXPECT_DOUBLE_EQ(options.learning_rate, 3e-4);
+  EXPECT_EQ(options.precision, "bf16");
+  EXPECT_TRUE(options.model.checkpointing);
+  EXPECT_EQ(options.epochs, TrainOptions{}.epochs);  // untouched default
+  // The dump reads back to the same options.
+  const auto dumped = dir.write("dump.yaml", to_yaml(options));
+  EXPECT_EQ(to_yaml(load_train_options(dumped, {})), to_yaml(options));
+}
+
+TEST(TrainOptions, UnknownKeysAndBadValues) {
+  testing::TempDir dir;
+  const auto typo = dir.write("typo.yaml", "train:\n  learning_rate: 0.1\n");
+  try {
+    load_train_options(typo, {});
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              typo.string() + ":2:3: unknown configuration key 'train.learning_rate'");
+  }
+  EXPECT_THROW(load_train_options({}, {"train.precision=fp8"}), Error);
+  EXPECT_THROW(load_train_options({}, {"model.heads=7"}), Error);  // 256 not divisible by 7
+  EXPECT_THROW(load_train_options({}, {"train.epochs=many"}), Error);
+  EXPECT_THROW(load_train_options({}, {"optimizer.lr=1"}), Error);
+  EXPECT_NO_THROW(load_train_options({}, {"data.max_len=64"}));  // another stage's section
+}
+
+// Every shipped config is complete and valid for both stages.
+TEST(TrainOptions, ShippedConfigsLoad) {
+  for (const char* name : {"tiny", "small", "base"}) {
+    const std::filesystem::path file =
+        std::filesystem::path(NER_SOURCE_DIR) / "configs" / (std::string(name) + ".yaml");
+    SCOPED_TRACE(file.string());
+    EXPECT_NO_THROW(load_train_options(file, {}));
+    EXPECT_NO_THROW(load_data_config(file, {}));
+  }
+  const TrainOptions base =
+      load_train_options(std::filesystem::path(NER_SOURCE_DIR) / "configs/base.yaml", {});
+  EXPECT_EQ(base.precision, "bf16");
+  EXPECT_TRUE(base.model.checkpointing);
+}
+
+}  // namespace
+}  // namespace ner

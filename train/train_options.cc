@@ -1,0 +1,87 @@
+#include "train/train_options.h"
+
+#include <fmt/format.h>
+
+#include "datasets/config_schema.h"
+#include "datasets/corpus.h"
+#include "datasets/error.h"
+
+namespace ner {
+namespace {
+
+ConfigSchema train_schema(TrainOptions& o) {
+  ConfigSchema schema({"model", "train"}, {"tokenizer", "data"});
+  schema.add(config_field("model", "d_model", o.model.d_model));
+  schema.add(config_field("model", "layers", o.model.layers));
+  schema.add(config_field("model", "heads", o.model.heads));
+  schema.add(config_field("model", "ffn", o.model.ffn));
+  schema.add(config_field("model", "dropout", o.model.dropout));
+  schema.add(config_field("model", "max_positions", o.model.max_positions));
+  schema.add(config_field("model", "checkpointing", o.model.checkpointing));
+  schema.add(config_field("model", "decoder", o.decoder));
+  schema.add(config_field("train", "epochs", o.epochs));
+  schema.add(config_field("train", "max_steps", o.max_steps));
+  schema.add(config_field("train", "batch_size", o.batch_size));
+  schema.add(config_field("train", "lr", o.learning_rate));
+  schema.add(config_field("train", "weight_decay", o.weight_decay));
+  schema.add(config_field("train", "warmup_ratio", o.warmup_ratio));
+  schema.add(config_field("train", "schedule", o.schedule));
+  schema.add(config_field("train", "clip_norm", o.clip_norm));
+  schema.add(config_field("train", "label_smoothing", o.label_smoothing));
+  schema.add(config_field("train", "precision", o.precision));
+  schema.add(config_field("train", "device", o.device));
+  schema.add(config_field("train", "threads", o.threads));
+  schema.add(config_field("train", "seed", o.seed));
+  schema.add(config_field("train", "eval_every", o.eval_every));
+  schema.add(config_field("train", "patience", o.patience));
+  return schema;
+}
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw Error("config: " + message);
+}
+
+}  // namespace
+
+void validate(const TrainOptions& o) {
+  ModelConfig sizes = o.model;
+  sizes.vocab_size = std::max(sizes.vocab_size, 1);  // known only once the dataset is open
+  sizes.num_labels = std::max(sizes.num_labels, 2);
+  validate(sizes);
+  require(o.decoder == "crf" || o.decoder == "softmax",
+          fmt::format("model.decoder '{}': use crf or softmax", o.decoder));
+  require(o.epochs > 0, "train.epochs must be positive");
+  require(o.max_steps >= 0, "train.max_steps must not be negative");
+  require(o.batch_size > 0, "train.batch_size must be positive");
+  require(o.learning_rate > 0, "train.lr must be positive");
+  require(o.weight_decay >= 0, "train.weight_decay must not be negative");
+  require(o.warmup_ratio >= 0 && o.warmup_ratio < 1, "train.warmup_ratio must be in [0, 1)");
+  require(o.schedule == "linear" || o.schedule == "cosine",
+          fmt::format("train.schedule '{}': use linear or cosine", o.schedule));
+  require(o.clip_norm >= 0, "train.clip_norm must not be negative");
+  require(o.label_smoothing >= 0 && o.label_smoothing < 1,
+          "train.label_smoothing must be in [0, 1)");
+  require(o.precision == "fp32" || o.precision == "bf16" || o.precision == "fp16",
+          fmt::format("train.precision '{}': use fp32, bf16 or fp16", o.precision));
+  require(o.threads >= 0, "train.threads must not be negative");
+  require(o.eval_every >= 0, "train.eval_every must not be negative");
+  require(o.patience > 0, "train.patience must be positive");
+}
+
+std::string to_yaml(const TrainOptions& options) {
+  TrainOptions copy = options;
+  return train_schema(copy).to_yaml();
+}
+
+TrainOptions load_train_options(const std::filesystem::path& file,
+                                const std::vector<std::string>& overrides) {
+  TrainOptions options;
+  const ConfigSchema schema = train_schema(options);
+  if (!file.empty()) schema.apply_yaml(read_file(file), file.string());
+  for (const std::string& assignment : overrides)
+    schema.apply_override(assignment);
+  validate(options);
+  return options;
+}
+
+}  // namespace ner

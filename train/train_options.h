@@ -1,0 +1,46 @@
+// Everything training needs to know, in one options struct: the model and
+// train sections of a config, resolved as defaults < YAML file < --set.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/model_config.h"
+
+namespace ner {
+
+struct TrainOptions {
+  ModelConfig model;            // vocab_size and num_labels come from the dataset
+  std::string decoder = "crf";  // crf | softmax (constrained Viterbi)
+  int epochs = 10;
+  int max_steps = 0;    // 0: no limit besides epochs
+  int batch_size = 32;  // windows per batch, formed by length
+  double learning_rate = 5e-4;
+  double weight_decay = 0.01;       // not applied to norms and biases
+  double warmup_ratio = 0.06;       // share of all steps spent warming up
+  std::string schedule = "linear";  // linear | cosine decay after warmup
+  double clip_norm = 1.0;           // 0: no clipping
+  double label_smoothing = 0.0;     // softmax decoder only
+  std::string precision = "fp32";   // fp32 | bf16 | fp16
+  std::string device = "auto";      // auto | cpu | cuda | cuda:N
+  int threads = 0;                  // CPU threads; 0: all cores
+  std::uint64_t seed = 1;
+  int eval_every = 0;  // steps between dev evaluations; 0: every epoch
+  int patience = 3;    // evaluations without dev F1 gain before stopping
+};
+
+// Throws ner::Error naming the offending value.
+void validate(const TrainOptions& options);
+
+// The model and train sections as YAML (what --dump-config prints and the
+// run directory keeps).
+std::string to_yaml(const TrainOptions& options);
+
+// Defaults, then the file (if any), then each "section.key=value"; validated
+// except for the sizes that come from the dataset.
+TrainOptions load_train_options(const std::filesystem::path& file,
+                                const std::vector<std::string>& overrides);
+
+}  // namespace ner
