@@ -1,0 +1,61 @@
+#include "train/batches.h"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "datasets/error.h"
+
+namespace ner {
+namespace {
+
+std::int64_t window_length(const DatasetSplit& split, std::size_t window) {
+  return split.window_offsets[window + 1] - split.window_offsets[window];
+}
+
+}  // namespace
+
+std::vector<std::vector<std::size_t>> make_batches(const DatasetSplit& split,
+                                                   std::size_t batch_size, bool shuffle,
+                                                   std::uint64_t seed, std::uint64_t epoch) {
+  if (batch_size == 0) throw Error("batch size must be positive");
+  std::vector<std::size_t> order(split.window_count());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 random(seed * 0x9E3779B97F4A7C15ull + epoch);
+  if (shuffle) std::shuffle(order.begin(), order.end(), random);
+  // Sort by length inside chunks: batches are nearly uniform in length while
+  // the epoch still mixes documents.
+  const std::size_t chunk = shuffle ? batch_size * 50 : order.size();
+  for (std::size_t begin = 0; begin < order.size(); begin += std::max<std::size_t>(chunk, 1)) {
+    const auto first = order.begin() + static_cast<std::ptrdiff_t>(begin);
+    const auto last =
+        order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + chunk));
+    std::stable_sort(first, last, [&](std::size_t a, std::size_t b) {
+      return window_length(split, a) < window_length(split, b);
+    });
+  }
+  std::vector<std::vector<std::size_t>> batches;
+  for (std::size_t begin = 0; begin < order.size(); begin += batch_size) {
+    batches.emplace_back(
+        order.begin() + static_cast<std::ptrdiff_t>(begin),
+        order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + batch_size)));
+  }
+  if (shuffle) std::shuffle(batches.begin(), batches.end(), random);
+  return batches;
+}
+
+double padding_fraction(const DatasetSplit& split,
+                        const std::vector<std::vector<std::size_t>>& batches) {
+  std::int64_t real = 0, total = 0;
+  for (const auto& batch : batches) {
+    std::int64_t longest = 0;
+    for (const std::size_t window : batch) {
+      real += window_length(split, window);
+      longest = std::max(longest, window_length(split, window));
+    }
+    total += longest * static_cast<std::int64_t>(batch.size());
+  }
+  return total == 0 ? 0.0 : 1.0 - static_cast<double>(real) / static_cast<double>(total);
+}
+
+}  // namespace ner

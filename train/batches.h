@@ -1,0 +1,25 @@
+// Batches of dataset windows formed by length, so little of each batch is
+// padding, in a shuffled order that depends only on the seed and the epoch.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "datasets/dataset_file.h"
+
+namespace ner {
+
+// Window indices of `split`, grouped into batches of at most `batch_size`
+// windows of similar length. With `shuffle`, windows are shuffled before the
+// length grouping (within chunks of 50 batches) and the batches are shuffled
+// too, all from (seed, epoch); without it the order is fixed (for evaluation).
+std::vector<std::vector<std::size_t>> make_batches(const DatasetSplit& split,
+                                                   std::size_t batch_size, bool shuffle,
+                                                   std::uint64_t seed, std::uint64_t epoch);
+
+// Padding share of a batching: padded pieces / all pieces in the batches.
+double padding_fraction(const DatasetSplit& split,
+                        const std::vector<std::vector<std::size_t>>& batches);
+
+}  // namespace ner
