@@ -12,8 +12,7 @@
 namespace ner {
 namespace {
 
-SourceLocation location_of(const YAML::Node& node, std::string_view source) {
-  const YAML::Mark mark = node.Mark();
+SourceLocation mark_location(const YAML::Mark& mark, std::string_view source) {
   if (mark.line < 0) return SourceLocation{std::string(source), 0, 0};
   return SourceLocation{std::string(source), static_cast<std::size_t>(mark.line) + 1,
                         static_cast<std::size_t>(mark.column) + 1};
@@ -29,6 +28,10 @@ std::string_view kind_name() {
 
 }  // namespace
 
+SourceLocation yaml_location(const YAML::Node& node, std::string_view source) {
+  return mark_location(node.Mark(), source);
+}
+
 template <typename T>
 ConfigField config_field(std::string section, std::string key, T& member) {
   const std::string full = section + "." + key;
@@ -41,7 +44,7 @@ ConfigField config_field(std::string section, std::string key, T& member) {
     } catch (const YAML::Exception&) {
       throw Error(
           fmt::format("'{}': cannot read '{}' as a {}", full, YAML::Dump(value), kind_name<T>()),
-          location_of(value, source));
+          yaml_location(value, source));
     }
   };
   field.write = [&member, key = field.key](YAML::Emitter& out) {
@@ -86,31 +89,29 @@ void ConfigSchema::apply_yaml(std::string_view yaml, std::string_view source_nam
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::ParserException& error) {
-    throw Error(error.msg, SourceLocation{std::string(source_name),
-                                          static_cast<std::size_t>(error.mark.line) + 1,
-                                          static_cast<std::size_t>(error.mark.column) + 1});
+    throw Error(error.msg, mark_location(error.mark, source_name));
   }
   if (root.IsNull()) return;
   if (!root.IsMap())
-    throw Error("a configuration must be a mapping of sections", location_of(root, source_name));
+    throw Error("a configuration must be a mapping of sections", yaml_location(root, source_name));
   for (const auto& section : root) {
     const std::string name = section.first.as<std::string>();
     if (is_ignored(name)) continue;
     if (!is_known(name)) {
       throw Error(fmt::format("unknown configuration section '{}'", name),
-                  location_of(section.first, source_name));
+                  yaml_location(section.first, source_name));
     }
     if (section.second.IsNull()) continue;
     if (!section.second.IsMap()) {
       throw Error(fmt::format("section '{}' must be a mapping", name),
-                  location_of(section.second, source_name));
+                  yaml_location(section.second, source_name));
     }
     for (const auto& entry : section.second) {
       const std::string key = entry.first.as<std::string>();
       const ConfigField* field = find(name, key);
       if (!field) {
         throw Error(fmt::format("unknown configuration key '{}.{}'", name, key),
-                    location_of(entry.first, source_name));
+                    yaml_location(entry.first, source_name));
       }
       field->read(entry.second, source_name);
     }

@@ -7,12 +7,17 @@
 #include <string_view>
 #include <vector>
 
+#include "datasets/error.h"
+
 namespace YAML {
 class Node;
 class Emitter;
 }  // namespace YAML
 
 namespace ner {
+
+// Where a YAML node sits in `source` (1-based line and column; 0 if unknown).
+SourceLocation yaml_location(const YAML::Node& node, std::string_view source);
 
 struct ConfigField {
   std::string section;

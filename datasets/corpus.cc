@@ -51,11 +51,18 @@ std::vector<fs::path> list_corpus_files(const fs::path& root) {
     throw Error(fmt::format("{}: no such file or directory", root.string()));
   }
   if (!fs::is_directory(status)) return {root};
+  std::vector<fs::path> found;
+  collect_txt_files(root, found);
+  std::vector<std::pair<std::string, fs::path>> named;
+  named.reserve(found.size());
+  for (fs::path& file : found)
+    named.emplace_back(corpus_document_name(root, file), std::move(file));
+  std::sort(named.begin(), named.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<fs::path> files;
-  collect_txt_files(root, files);
-  std::sort(files.begin(), files.end(), [&](const fs::path& a, const fs::path& b) {
-    return corpus_document_name(root, a) < corpus_document_name(root, b);
-  });
+  files.reserve(named.size());
+  for (auto& entry : named)
+    files.push_back(std::move(entry.second));
   return files;
 }
 

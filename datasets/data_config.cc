@@ -37,11 +37,8 @@ ConfigSchema data_schema(DataConfig& config) {
       values.clear();
     }
     if (values.size() != 3) {
-      const YAML::Mark mark = value.Mark();
       throw Error("'data.split_fractions' needs three numbers [train, dev, test]",
-                  SourceLocation{std::string(source),
-                                 mark.line < 0 ? 0 : static_cast<std::size_t>(mark.line) + 1,
-                                 mark.line < 0 ? 0 : static_cast<std::size_t>(mark.column) + 1});
+                  yaml_location(value, source));
     }
     config.split_fractions = SplitFractions{values[0], values[1], values[2]};
   };

@@ -1047,6 +1047,17 @@ void GenerationTotals::add(const GeneratedDocument& document) {
   ++per_style[static_cast<std::size_t>(document.style)];
 }
 
+GenerationTotals& GenerationTotals::operator+=(const GenerationTotals& other) {
+  documents += other.documents;
+  gold_mentions += other.gold_mentions;
+  weak_mentions += other.weak_mentions;
+  variant_eligible += other.variant_eligible;
+  variants += other.variants;
+  for (std::size_t i = 0; i < kStyleCount; ++i)
+    per_style[i] += other.per_style[i];
+  return *this;
+}
+
 double GenerationTotals::drop_rate() const {
   return gold_mentions == 0
              ? 0.0
@@ -1104,13 +1115,7 @@ GenerationTotals write_corpus(const GeneratorOptions& options, const WriteOption
 
   GenerationTotals totals;
   for (const GenerationTotals& part : per_thread) {
-    totals.documents += part.documents;
-    totals.gold_mentions += part.gold_mentions;
-    totals.weak_mentions += part.weak_mentions;
-    totals.variant_eligible += part.variant_eligible;
-    totals.variants += part.variants;
-    for (std::size_t i = 0; i < kStyleCount; ++i)
-      totals.per_style[i] += part.per_style[i];
+    totals += part;
   }
   return totals;
 }

@@ -77,6 +77,7 @@ struct GenerationTotals {
   std::array<std::size_t, kStyleCount> per_style{};
 
   void add(const GeneratedDocument& document);
+  GenerationTotals& operator+=(const GenerationTotals& other);
   double drop_rate() const;
   double boundary_noise() const;
 };
