@@ -1,6 +1,7 @@
 #include "datasets/corpus.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -110,6 +111,24 @@ std::vector<Document> read_corpus(const fs::path& root, const CorpusOptions& opt
       root, options, [&](Document&& document) { documents.push_back(std::move(document)); });
   if (report) *report = std::move(local);
   return documents;
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
+  std::error_code error;
+  std::filesystem::create_directories(path.parent_path(), error);
+  if (error)
+    throw Error(fmt::format("{}: cannot create directory: {}", path.parent_path().string(),
+                            error.message()));
+  const std::filesystem::path temporary = path.string() + fmt::format(".tmp{}", ::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) throw Error(fmt::format("{}: cannot write", temporary.string()));
+  }
+  std::filesystem::rename(temporary, path, error);
+  if (error)
+    throw Error(fmt::format("{}: cannot rename into place: {}", path.string(), error.message()));
 }
 
 }  // namespace ner

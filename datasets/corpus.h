@@ -46,6 +46,10 @@ std::vector<std::filesystem::path> list_corpus_files(const std::filesystem::path
 // Reads a whole file; throws ner::Error naming it when it cannot.
 std::string read_file(const std::filesystem::path& path);
 
+// Writes `content` to a temporary file beside `path`, then renames it into
+// place, creating missing directories; readers never see a partial file.
+void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+
 // The name a document gets in the corpus: its path relative to `root` with
 // '/' separators, or the file name when `root` is the file itself.
 std::string corpus_document_name(const std::filesystem::path& root,

@@ -202,4 +202,51 @@ std::vector<Span> decode_labels(const std::vector<int>& labels, const std::vecto
   return spans;
 }
 
+void close_window_edges(std::vector<int>& labels, const LabelSet& label_set) {
+  if (labels.empty()) return;
+  const auto relabel = [&](int& label, char from, char to) {
+    if (label == LabelSet::kOutside || label_set.prefix_of(label) != from) return;
+    const EntityType type = label_set.type_of(label);
+    switch (to) {
+      case 'B':
+        label = label_set.begin(type);
+        break;
+      case 'L':
+        label = label_set.last(type);
+        break;
+      default:
+        label = label_set.unit(type);
+        break;
+    }
+  };
+  const bool bilou = label_set.scheme() == TagScheme::kBilou;
+  relabel(labels.front(), 'I', 'B');
+  if (!bilou) return;
+  relabel(labels.front(), 'L', 'U');
+  relabel(labels.back(), 'B', 'U');
+  relabel(labels.back(), 'I', 'L');
+}
+
+std::vector<double> span_confidences(const std::vector<Span>& spans,
+                                     const std::vector<Piece>& pieces,
+                                     const std::vector<float>& piece_confidence) {
+  std::vector<double> confidences;
+  confidences.reserve(spans.size());
+  std::size_t first = 0;  // spans and pieces are both in text order
+  for (const Span& span : spans) {
+    while (first < pieces.size() && pieces[first].end <= span.begin)
+      ++first;
+    double sum = 0;
+    std::size_t count = 0;
+    for (std::size_t i = first; i < pieces.size() && pieces[i].content_begin < span.end; ++i) {
+      if (pieces[i].end > span.begin && i < piece_confidence.size()) {
+        sum += piece_confidence[i];
+        ++count;
+      }
+    }
+    confidences.push_back(count == 0 ? 0.0 : sum / static_cast<double>(count));
+  }
+  return confidences;
+}
+
 }  // namespace ner

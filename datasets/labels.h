@@ -92,4 +92,16 @@ enum class DecodeMode { kLenient, kStrict };
 std::vector<Span> decode_labels(const std::vector<int>& labels, const std::vector<Piece>& pieces,
                                 const LabelSet& label_set, DecodeMode mode = DecodeMode::kLenient);
 
+// A window cut from a longer document may start or end inside an entity. Its
+// first and last labels are rewritten so the window alone obeys the scheme
+// (I-X -> B-X at the start; in BILOU also L-X -> U-X there, and B-X -> U-X,
+// I-X -> L-X at the end), which the CRF's start and end rules require.
+void close_window_edges(std::vector<int>& labels, const LabelSet& label_set);
+
+// Per span, the mean of `piece_confidence` over the pieces whose content
+// overlaps it: the entity's confidence from its pieces' label probabilities.
+std::vector<double> span_confidences(const std::vector<Span>& spans,
+                                     const std::vector<Piece>& pieces,
+                                     const std::vector<float>& piece_confidence);
+
 }  // namespace ner

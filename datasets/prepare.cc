@@ -134,8 +134,13 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
       }
     }
   }
-  if (report.documents[static_cast<std::size_t>(Split::kTrain)] == 0) {
-    throw Error("the train split is empty: add documents or change data.split_fractions");
+  // A dataset only to evaluate on (every document under test/, an existing
+  // tokenizer) needs no train split; training a tokenizer does.
+  if (report.documents[static_cast<std::size_t>(Split::kTrain)] == 0 &&
+      options.tokenizer_model.empty()) {
+    throw Error(
+        "the train split is empty: add documents, change data.split_fractions, or give "
+        "--tokenizer to prepare an evaluation-only dataset");
   }
 
   std::optional<Tokenizer> tokenizer;

@@ -1,34 +1,13 @@
 #include "models/checkpointing.h"
 
-#include <ATen/Context.h>
-
-#include <mutex>
-
 #include "models/encoder.h"
+#include "models/torch_runtime.h"
 
 namespace ner {
 namespace {
 
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
-
-// The generator that dropout on `device` draws from.
-at::Generator generator_for(const torch::Device& device) {
-  return at::globalContext().defaultGenerator(device.is_cuda() ? device
-                                                               : torch::Device(torch::kCPU));
-}
-
-at::Tensor get_rng_state(const torch::Device& device) {
-  at::Generator generator = generator_for(device);
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  return generator.get_state();
-}
-
-void set_rng_state(const torch::Device& device, const at::Tensor& state) {
-  at::Generator generator = generator_for(device);
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  generator.set_state(state);
-}
 
 class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> {
  public:
@@ -37,7 +16,7 @@ class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> 
     // The block is not a tensor: keep its address for backward, where the
     // autograd graph holding this context keeps the module alive.
     ctx->saved_data["block"] = static_cast<int64_t>(reinterpret_cast<intptr_t>(block));
-    ctx->saved_data["rng"] = get_rng_state(x.device());
+    ctx->saved_data["rng"] = rng_state(x.device());
     ctx->save_for_backward({x, attend});
     torch::NoGradGuard no_grad;
     return block->forward(x, attend);
@@ -49,7 +28,7 @@ class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> 
     const auto saved = ctx->get_saved_variables();
     const torch::Tensor x = saved[0].detach().requires_grad_(true);
     const torch::Tensor& attend = saved[1];
-    const at::Tensor rng_now = get_rng_state(x.device());
+    const at::Tensor rng_now = rng_state(x.device());
     set_rng_state(x.device(), ctx->saved_data["rng"].toTensor());
     torch::Tensor output;
     {

@@ -76,36 +76,85 @@ torch::Tensor CrfImpl::log_likelihood(const torch::Tensor& emissions_in, const t
 std::vector<std::vector<int>> CrfImpl::decode(const torch::Tensor& emissions_in,
                                               const torch::Tensor& mask) {
   torch::NoGradGuard no_grad;
-  const auto emissions = emissions_in.to(torch::kFloat).cpu();
-  const auto transitions = transition_scores().to(torch::kFloat).cpu();
-  const auto start = start_scores().to(torch::kFloat).cpu();
-  const auto end = end_scores().to(torch::kFloat).cpu();
-  const auto lengths = mask.sum(1).cpu();
+  // Viterbi is sequential and tiny per step: plain loops over CPU copies beat
+  // launching tensor operations per piece.
+  const auto emissions = emissions_in.to(torch::kFloat).cpu().contiguous();
+  const auto transitions = transition_scores().to(torch::kFloat).cpu().contiguous();
+  const auto start = start_scores().to(torch::kFloat).cpu().contiguous();
+  const auto end = end_scores().to(torch::kFloat).cpu().contiguous();
+  const auto lengths = mask.sum(1).to(torch::kLong).cpu();
+  const auto e = emissions.accessor<float, 3>();
+  const auto trans = transitions.accessor<float, 2>();
+  const auto first = start.accessor<float, 1>();
+  const auto last = end.accessor<float, 1>();
+  const auto length_of = lengths.accessor<int64_t, 1>();
+  const int64_t labels = emissions.size(2);
   std::vector<std::vector<int>> paths;
+  std::vector<float> best(static_cast<std::size_t>(labels)), next(best.size());
   for (int64_t b = 0; b < emissions.size(0); ++b) {
-    const int64_t length = lengths[b].item<int64_t>();
+    const int64_t length = length_of[b];
+    std::vector<int> path(static_cast<std::size_t>(length));
     if (length == 0) {
-      paths.emplace_back();
+      paths.push_back(std::move(path));
       continue;
     }
-    auto best = start + emissions[b][0];  // (L)
-    std::vector<torch::Tensor> back;
+    std::vector<int> back(static_cast<std::size_t>(length * labels), 0);
+    for (int64_t to = 0; to < labels; ++to)
+      best[static_cast<std::size_t>(to)] = first[to] + e[b][0][to];
     for (int64_t t = 1; t < length; ++t) {
-      const auto candidates = best.unsqueeze(1) + transitions;  // (from, to)
-      const auto [values, indices] = candidates.max(0);
-      back.push_back(indices);
-      best = values + emissions[b][t];
+      for (int64_t to = 0; to < labels; ++to) {
+        float top = best[0] + trans[0][to];
+        int arg = 0;
+        for (int64_t from = 1; from < labels; ++from) {
+          const float candidate = best[static_cast<std::size_t>(from)] + trans[from][to];
+          if (candidate > top) {
+            top = candidate;
+            arg = static_cast<int>(from);
+          }
+        }
+        next[static_cast<std::size_t>(to)] = top + e[b][t][to];
+        back[static_cast<std::size_t>(t * labels + to)] = arg;
+      }
+      best.swap(next);
     }
-    best = best + end;
-    std::vector<int> path(static_cast<std::size_t>(length));
-    path.back() = static_cast<int>(best.argmax().item<int64_t>());
+    int arg = 0;
+    for (int64_t to = 1; to < labels; ++to) {
+      if (best[static_cast<std::size_t>(to)] + last[to] >
+          best[static_cast<std::size_t>(arg)] + last[arg])
+        arg = static_cast<int>(to);
+    }
+    path.back() = arg;
     for (int64_t t = length - 1; t > 0; --t) {
-      path[static_cast<std::size_t>(t - 1)] = static_cast<int>(
-          back[static_cast<std::size_t>(t - 1)][path[static_cast<std::size_t>(t)]].item<int64_t>());
+      path[static_cast<std::size_t>(t - 1)] =
+          back[static_cast<std::size_t>(t * labels + path[static_cast<std::size_t>(t)])];
     }
     paths.push_back(std::move(path));
   }
   return paths;
+}
+
+torch::Tensor CrfImpl::marginals(const torch::Tensor& emissions_in, const torch::Tensor& mask) {
+  const auto emissions = emissions_in.to(torch::kFloat);  // (B, T, L)
+  const auto time = emissions.size(1);
+  const auto transitions = transition_scores();
+  const auto end = end_scores().unsqueeze(0);  // (1, L)
+  std::vector<torch::Tensor> alpha{start_scores().unsqueeze(0) + emissions.select(1, 0)};
+  for (int64_t t = 1; t < time; ++t) {
+    const auto next = torch::logsumexp(alpha.back().unsqueeze(2) + transitions.unsqueeze(0), 1) +
+                      emissions.select(1, t);
+    alpha.push_back(torch::where(mask.select(1, t).unsqueeze(1), next, alpha.back()));
+  }
+  // beta[t]: log-sum of every continuation after piece t; `end` past the last real piece.
+  std::vector<torch::Tensor> beta(static_cast<std::size_t>(time));
+  beta.back() = end.expand_as(alpha.back());
+  for (int64_t t = time - 2; t >= 0; --t) {
+    const auto after = (emissions.select(1, t + 1) + beta[static_cast<std::size_t>(t + 1)]);
+    const auto next = torch::logsumexp(transitions.unsqueeze(0) + after.unsqueeze(1), 2);
+    beta[static_cast<std::size_t>(t)] =
+        torch::where(mask.select(1, t + 1).unsqueeze(1), next, end.expand_as(next));
+  }
+  const auto log_partition = torch::logsumexp(alpha.back() + end, 1).view({-1, 1, 1});
+  return torch::exp(torch::stack(alpha, 1) + torch::stack(beta, 1) - log_partition);
 }
 
 }  // namespace ner

@@ -5,8 +5,7 @@
 
 namespace ner {
 
-EncoderBlockImpl::EncoderBlockImpl(const ModelConfig& config)
-    : heads_(config.heads), dropout_(config.dropout) {
+EncoderBlockImpl::EncoderBlockImpl(const ModelConfig& config) : heads_(config.heads) {
   attn_norm_ = register_module("attn_norm",
                                torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.d_model})));
   qkv_ = register_module("qkv", torch::nn::Linear(config.d_model, 3 * config.d_model));
@@ -20,11 +19,13 @@ EncoderBlockImpl::EncoderBlockImpl(const ModelConfig& config)
 
 torch::Tensor EncoderBlockImpl::attention(const torch::Tensor& x, const torch::Tensor& attend) {
   const auto batch = x.size(0), time = x.size(1), channels = x.size(2);
-  // (B, T, 3C) -> (3, B, H, T, D)
-  const auto qkv =
-      qkv_(x).view({batch, time, 3, heads_, channels / heads_}).permute({2, 0, 3, 1, 4});
-  const auto y = torch_compat::attention(qkv[0], qkv[1], qkv[2], attend, dropout_,
-                                         is_training());  // (B, H, T, D)
+  // (B, T, 3C) -> (3, B, H, T, D), contiguous so the batched matmuls run
+  // on dense blocks.
+  const auto qkv = qkv_(x)
+                       .view({batch, time, 3, heads_, channels / heads_})
+                       .permute({2, 0, 3, 1, 4})
+                       .contiguous();
+  const auto y = torch_compat::attention(qkv[0], qkv[1], qkv[2], attend);  // (B, H, T, D)
   return attn_out_(y.transpose(1, 2).reshape({batch, time, channels}));
 }
 

@@ -18,7 +18,6 @@ class EncoderBlockImpl : public torch::nn::Module {
   torch::Tensor attention(const torch::Tensor& x, const torch::Tensor& attend);
 
   int heads_;
-  double dropout_;
   torch::nn::LayerNorm attn_norm_{nullptr};
   torch::nn::Linear qkv_{nullptr};
   torch::nn::Linear attn_out_{nullptr};

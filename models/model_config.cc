@@ -21,6 +21,8 @@ void validate(const ModelConfig& config) {
   require(config.dropout >= 0 && config.dropout < 1,
           fmt::format("dropout {} must be in [0, 1)", config.dropout));
   require(config.max_positions > 0, "max_positions must be positive");
+  require(config.decoder == "crf" || config.decoder == "softmax",
+          fmt::format("decoder '{}': use crf or softmax", config.decoder));
 }
 
 }  // namespace ner

@@ -15,7 +15,8 @@ struct ModelConfig {
   int ffn = 1024;
   double dropout = 0.1;
   int max_positions = 512;
-  bool checkpointing = false;  // recompute each block in backward to save activation memory
+  bool checkpointing = false;   // recompute each block in backward to save activation memory
+  std::string decoder = "crf";  // crf (linear-chain CRF) | softmax (constrained Viterbi)
 
   int head_dim() const { return d_model / heads; }
 };

@@ -1,10 +1,12 @@
 #include "models/torch_runtime.h"
 
+#include <ATen/Context.h>
 #include <fmt/format.h>
 #include <torch/cuda.h>
 #include <torch/utils.h>
 #include <torch/version.h>
 
+#include <mutex>
 #include <thread>
 
 #include "datasets/error.h"
@@ -46,6 +48,27 @@ int configure_cpu_threads(int requested) {
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
   return threads;
+}
+
+namespace {
+
+at::Generator generator_for(const torch::Device& device) {
+  return at::globalContext().defaultGenerator(device.is_cuda() ? device
+                                                               : torch::Device(torch::kCPU));
+}
+
+}  // namespace
+
+at::Tensor rng_state(const torch::Device& device) {
+  at::Generator generator = generator_for(device);
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+void set_rng_state(const torch::Device& device, const at::Tensor& state) {
+  at::Generator generator = generator_for(device);
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
 }
 
 AutocastScope::AutocastScope(c10::DeviceType device, c10::ScalarType dtype)

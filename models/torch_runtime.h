@@ -33,6 +33,11 @@ class AutocastScope {
   c10::ScalarType previous_dtype_;
 };
 
+// The state of the default generator that random ops on `device` draw from
+// (dropout masks, initialisation), to save and restore exactly.
+at::Tensor rng_state(const torch::Device& device);
+void set_rng_state(const torch::Device& device, const at::Tensor& state);
+
 // LibTorch version, CUDA devices, threads and precision support, for
 // `ner-train env` and for bug reports.
 nlohmann::json describe_runtime();

@@ -11,7 +11,7 @@ namespace ner {
 namespace {
 
 // Scores every one of the 13^4 label sequences of a 4-piece example and
-// compares log-likelihood and Viterbi with the CRF's.
+// compares log-likelihood, Viterbi and the marginals with the CRF's.
 TEST(Crf, LogLikelihoodAndViterbiMatchBruteForceEnumeration) {
   torch::manual_seed(5);
   const LabelSet set(TagScheme::kBio);
@@ -72,6 +72,38 @@ TEST(Crf, LogLikelihoodAndViterbiMatchBruteForceEnumeration) {
   std::vector<int64_t> decoded64(decoded[0].begin(), decoded[0].end());
   EXPECT_EQ(decoded64, best_tags);
   EXPECT_TRUE(is_valid_sequence(decoded[0], rules));
+
+  std::vector<double> expected_marginals(static_cast<std::size_t>(length * count), 0.0);
+  for (int64_t code = 0; code < count * count * count * count; ++code) {
+    const double probability = std::exp(all_scores[static_cast<std::size_t>(code)] - log_partition);
+    int64_t rest = code;
+    for (int64_t t = 0; t < length; ++t) {
+      expected_marginals[static_cast<std::size_t>(t * count + rest % count)] += probability;
+      rest /= count;
+    }
+  }
+  const auto marginals = crf->marginals(emissions, mask);
+  for (int64_t t = 0; t < length; ++t) {
+    for (int64_t label = 0; label < count; ++label) {
+      EXPECT_NEAR(marginals[0][t][label].item<double>(),
+                  expected_marginals[static_cast<std::size_t>(t * count + label)], 1e-4)
+          << "piece " << t << " label " << label;
+    }
+  }
+}
+
+TEST(Crf, MarginalsIgnorePaddingAndSumToOne) {
+  torch::manual_seed(8);
+  const LabelSet set(TagScheme::kBilou);
+  Crf crf(transition_rules(set));
+  const auto emissions = torch::randn({2, 6, static_cast<int64_t>(set.size())});
+  auto mask = torch::ones({2, 6}, torch::kBool);
+  mask[1].slice(0, 3).fill_(false);
+  const auto padded = crf->marginals(emissions, mask);
+  const auto alone =
+      crf->marginals(emissions.slice(0, 1, 2).slice(1, 0, 3), torch::ones({1, 3}, torch::kBool));
+  EXPECT_TRUE(torch::allclose(padded[1].slice(0, 0, 3), alone[0], 1e-5, 1e-6));
+  EXPECT_TRUE(torch::allclose(padded[0].sum(-1), torch::ones({6}), 1e-5, 1e-5));
 }
 
 TEST(Crf, PaddingDoesNotChangeTheLikelihood) {

@@ -188,5 +188,45 @@ TEST(ConstrainedViterbi, RepairsAnInsideAfterOutside) {
   EXPECT_THROW(constrained_viterbi(scores, 3, rules), Error);
 }
 
+TEST(Labels, WindowEdgesAreClosedSoTheWindowIsValid) {
+  for (const TagScheme scheme : {TagScheme::kBio, TagScheme::kBilou}) {
+    const LabelSet set(scheme);
+    const auto rules = transition_rules(set);
+    const int i = set.inside(EntityType::kHardware);
+    const int second = scheme == TagScheme::kBilou ? set.last(EntityType::kHardware) : i;
+    std::vector<int> cut = {i, second, 0, set.begin(EntityType::kModel),
+                            set.inside(EntityType::kModel)};
+    close_window_edges(cut, set);
+    EXPECT_EQ(cut[0], set.begin(EntityType::kHardware));
+    if (scheme == TagScheme::kBilou) {
+      EXPECT_EQ(cut.back(), set.last(EntityType::kModel));
+      EXPECT_TRUE(is_valid_sequence(cut, rules));
+      std::vector<int> single = {set.inside(EntityType::kYear)};
+      close_window_edges(single, set);
+      EXPECT_EQ(single[0], set.unit(EntityType::kYear));
+    } else {
+      EXPECT_TRUE(is_valid_sequence(cut, rules));
+    }
+    std::vector<int> whole = {0, set.begin(EntityType::kYear), 0};
+    const auto before = whole;
+    close_window_edges(whole, set);
+    EXPECT_EQ(whole, before);
+  }
+}
+
+TEST(Labels, SpanConfidenceIsTheMeanOverItsPieces) {
+  const auto pieces = hand_pieces();
+  std::vector<float> confidence(pieces.size(), 1.0f);
+  confidence[1] = 0.5f;  // "▁GPT"
+  confidence[2] = 0.8f;  // "-"
+  confidence[3] = 0.9f;  // "3"
+  const std::vector<Span> spans = {{EntityType::kModel, 4, 9, 0, 0},
+                                   {EntityType::kHardware, 23, 28, 0, 0}};
+  const auto result = span_confidences(spans, pieces, confidence);
+  ASSERT_EQ(result.size(), 2u);
+  EXPECT_NEAR(result[0], (0.5 + 0.8 + 0.9) / 3, 1e-6);
+  EXPECT_NEAR(result[1], 1.0, 1e-6);
+}
+
 }  // namespace
 }  // namespace ner

@@ -9,6 +9,7 @@
 #include "datasets/dataset_file.h"
 #include "datasets/error.h"
 #include "datasets/labels.h"
+#include "datasets/split_documents.h"
 #include "tests/test_util.h"
 #include "tools/corpus/generator.h"
 
@@ -50,36 +51,6 @@ class PrepareTest : public ::testing::Test {
   static inline std::unique_ptr<DatasetFile> dataset_;
 };
 
-// Per document: its pieces (from the windows, each piece once) and labels.
-struct DocumentPieces {
-  std::vector<Piece> pieces;
-  std::vector<int> labels;
-};
-
-std::vector<DocumentPieces> pieces_by_document(const DatasetSplit& split) {
-  std::vector<DocumentPieces> documents(split.document_names.size());
-  for (std::size_t w = 0; w < split.window_count(); ++w) {
-    DocumentPieces& document = documents[static_cast<std::size_t>(split.window_document[w])];
-    const auto first = static_cast<std::size_t>(split.window_first_piece[w]);
-    for (auto i = split.window_offsets[w]; i < split.window_offsets[w + 1]; ++i) {
-      const std::size_t position = first + static_cast<std::size_t>(i - split.window_offsets[w]);
-      const auto k = static_cast<std::size_t>(i);
-      const Piece piece{split.piece_ids[k], static_cast<std::size_t>(split.piece_begin[k]),
-                        static_cast<std::size_t>(split.piece_content_begin[k]),
-                        static_cast<std::size_t>(split.piece_end[k])};
-      if (position == document.pieces.size()) {
-        document.pieces.push_back(piece);
-        document.labels.push_back(split.labels[k]);
-      } else {
-        // Overlapping windows repeat pieces: they must agree.
-        EXPECT_EQ(document.pieces.at(position).begin, piece.begin);
-        EXPECT_EQ(document.labels.at(position), split.labels[k]);
-      }
-    }
-  }
-  return documents;
-}
-
 TEST_F(PrepareTest, SplitsRecordTheirLabelSource) {
   EXPECT_EQ(dataset_->split(Split::kTrain).label_source, "weak");
   EXPECT_EQ(dataset_->split(Split::kDev).label_source, "gold");
@@ -99,7 +70,7 @@ TEST_F(PrepareTest, PieceOffsetsReconstructThePlainTextAndLabelsDecodeToTheSpans
   std::size_t checked_spans = 0;
   for (const Split split : {Split::kDev, Split::kTest, Split::kTrain}) {
     const DatasetSplit& data = dataset_->split(split);
-    const auto documents = pieces_by_document(data);
+    const auto documents = split_documents(data);
     for (std::size_t d = 0; d < documents.size(); ++d) {
       const std::string& name = data.document_names[d];
       const Document gold = parse_tagged_text(testing::read_text_file(dir() / "gold" / name), name);

@@ -2,6 +2,7 @@
 // which must not load SentencePiece itself.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -9,6 +10,8 @@
 
 namespace ner {
 namespace {
+
+namespace fs = std::filesystem;
 
 using testing::run_command;
 
@@ -66,6 +69,95 @@ TEST(NerTrainCli, DoesNotLoadSentencePiece) {
   ASSERT_EQ(result.exit_code, 0);
   EXPECT_NE(result.out.find("libtorch"), std::string::npos) << result.out;
   EXPECT_EQ(result.out.find("libsentencepiece"), std::string::npos) << result.out;
+}
+
+TEST(NerTrainCli, TrainsEvaluatesAndReportsWhichLabelsScored) {
+  testing::TempDir dir;
+  const std::string weak = (dir.path() / "weak").string();
+  const std::string gold = (dir.path() / "gold").string();
+  ASSERT_EQ(run_command(kCorpus + " generate --docs 60 --seed 3 --out '" + weak + "' --gold '" +
+                        gold + "'")
+                .exit_code,
+            0);
+  const std::string config = NER_SOURCE_DIR "/configs/tiny.yaml";
+  const std::string dataset = (dir.path() / "d.h5").string();
+  ASSERT_EQ(run_command(kTrain + " prepare --config '" + config + "' --data '" + weak +
+                        "' --gold '" + gold + "' --out '" + dataset + "'")
+                .exit_code,
+            0);
+  const std::string run = (dir.path() / "run").string();
+  const auto trained =
+      run_command(kTrain + " --config '" + config + "' --data '" + dataset + "' --out '" + run +
+                  "' --set train.max_steps=6 --progress lines");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.out.find("Held-out test split (gold labels)"), std::string::npos)
+      << trained.out;
+  EXPECT_NE(trained.out.find("training"), std::string::npos) << trained.out;  // per-type rows
+  EXPECT_NE(trained.err.find("dev F1"), std::string::npos) << trained.err;
+  const auto metrics =
+      nlohmann::json::parse(testing::read_text_file(dir.path() / "run" / "metrics.json"));
+  EXPECT_EQ(metrics["label_source"]["train"], "weak");
+  EXPECT_EQ(metrics["label_source"]["test"], "gold");
+  EXPECT_EQ(metrics["steps"], 6);
+
+  // `evaluate` on the dev split reproduces the numbers training recorded.
+  const auto evaluated = run_command(kTrain + " evaluate --run '" + run + "' --data '" + dataset +
+                                     "' --split dev --json");
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const auto report = nlohmann::json::parse(evaluated.out);
+  EXPECT_EQ(report["scores"], metrics["dev"]["scores"]);
+  EXPECT_EQ(report["label_source"], "gold");
+
+  // An evaluation-only dataset: every document under test/, the run's tokenizer.
+  const fs::path held_out = dir.path() / "held-out";
+  fs::create_directories(held_out);
+  fs::copy(gold, held_out / "test", fs::copy_options::recursive);
+  const std::string held_out_dataset = (dir.path() / "held-out.h5").string();
+  const auto prepared = run_command(
+      kTrain + " prepare --config '" + run + "/data_config.yaml' --tokenizer '" + run +
+      "/tokenizer.model' --data '" + held_out.string() + "' --gold '" + held_out.string() +
+      "' --set data.split=folders --out '" + held_out_dataset + "'");
+  ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
+  const auto held_out_scores = run_command(kTrain + " evaluate --run '" + run + "' --data '" +
+                                           held_out_dataset + "' --json");
+  ASSERT_EQ(held_out_scores.exit_code, 0) << held_out_scores.err;
+  EXPECT_EQ(nlohmann::json::parse(held_out_scores.out)["documents"], 60);
+
+  // Without a gold twin the report says the scores come from weak labels.
+  const std::string weak_dataset = (dir.path() / "weak.h5").string();
+  ASSERT_EQ(run_command(kTrain + " prepare --config '" + config + "' --data '" + weak +
+                        "' --out '" + weak_dataset + "'")
+                .exit_code,
+            0);
+  const auto weak_run = run_command(kTrain + " --config '" + config + "' --data '" + weak_dataset +
+                                    "' --out '" + run + "-weak' --set train.max_steps=2");
+  ASSERT_EQ(weak_run.exit_code, 0) << weak_run.err;
+  EXPECT_NE(weak_run.out.find("scored against WEAK labels"), std::string::npos) << weak_run.out;
+
+  const auto again = run_command(kTrain + " --config '" + config + "' --data '" + dataset +
+                                 "' --out '" + run + "'");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already holds a training run"), std::string::npos) << again.err;
+}
+
+TEST(NerTrainCli, TrainingUsageErrors) {
+  testing::TempDir dir;
+  const auto help = run_command(kTrain + " --help");
+  ASSERT_EQ(help.exit_code, 0);
+  for (const char* option : {"--config", "--data", "--out", "--resume", "--set", "evaluate"})
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  const auto no_data = run_command(kTrain + " --out '" + (dir.path() / "r").string() + "'");
+  EXPECT_EQ(no_data.exit_code, 2);
+  EXPECT_NE(no_data.err.find("--data"), std::string::npos) << no_data.err;
+  const auto nothing = run_command(kTrain + " --resume '" + dir.path().string() + "'");
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("nothing to resume"), std::string::npos) << nothing.err;
+  const auto bad_set = run_command(kTrain + " --set train.lr=fast --dump-config");
+  EXPECT_EQ(bad_set.exit_code, 2);
+  EXPECT_NE(bad_set.err.find("train.lr"), std::string::npos) << bad_set.err;
+  const auto dump = run_command(kTrain + " --set train.precision=bf16 --dump-config");
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_NE(dump.out.find("precision: bf16"), std::string::npos) << dump.out;
 }
 
 }  // namespace

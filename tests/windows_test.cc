@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "datasets/error.h"
+#include "datasets/split_documents.h"
 
 namespace ner {
 namespace {
@@ -51,6 +52,57 @@ TEST(Windows, RejectsBadSizes) {
   EXPECT_THROW(make_windows(10, 0, 1), Error);
   EXPECT_THROW(make_windows(10, 8, 0), Error);
   EXPECT_THROW(make_windows(10, 8, 9), Error);
+}
+
+// Overlaps are cut at their middle; together the ranges cover the document
+// once, in order.
+TEST(Windows, DecidedRangesSplitOverlapsInTheMiddle) {
+  const auto windows = make_windows(20, 8, 6);  // [0,8) [6,14) [12,20)
+  const auto decided = decided_ranges(windows);
+  EXPECT_EQ(ranges(decided),
+            (std::vector<std::pair<std::size_t, std::size_t>>{{0, 7}, {7, 13}, {13, 20}}));
+  for (const std::size_t length : {1u, 5u, 8u, 9u, 31u, 100u}) {
+    for (const std::size_t stride : {1u, 3u, 6u, 8u}) {
+      const auto cover = decided_ranges(make_windows(length, 8, stride));
+      std::size_t next = 0;
+      for (const Window& range : cover) {
+        EXPECT_EQ(range.begin, next) << length << " " << stride;
+        EXPECT_LE(range.begin, range.end);
+        next = range.end;
+      }
+      EXPECT_EQ(next, length) << length << " " << stride;
+    }
+  }
+}
+
+TEST(Windows, SplitDocumentsRebuildsEachDocumentOnce) {
+  DatasetSplit split;
+  split.document_names = {"a.txt", "b.txt"};
+  const auto add_window = [&](int document, std::size_t first, std::size_t count) {
+    for (std::size_t i = first; i < first + count; ++i) {
+      split.piece_ids.push_back(static_cast<std::int32_t>(100 * document + i));
+      split.labels.push_back(static_cast<std::int8_t>(i % 3));
+      split.piece_begin.push_back(static_cast<std::int64_t>(2 * i));
+      split.piece_content_begin.push_back(static_cast<std::int64_t>(2 * i));
+      split.piece_end.push_back(static_cast<std::int64_t>(2 * i + 2));
+    }
+    split.window_offsets.push_back(static_cast<std::int64_t>(split.piece_ids.size()));
+    split.window_document.push_back(document);
+    split.window_first_piece.push_back(static_cast<std::int64_t>(first));
+  };
+  add_window(0, 0, 4);
+  add_window(0, 2, 4);
+  add_window(1, 0, 3);
+  const auto documents = split_documents(split);
+  ASSERT_EQ(documents.size(), 2u);
+  EXPECT_EQ(documents[0].pieces.size(), 6u);
+  EXPECT_EQ(documents[0].labels, (std::vector<int>{0, 1, 2, 0, 1, 2}));
+  EXPECT_EQ(documents[0].windows, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(documents[1].pieces.size(), 3u);
+  EXPECT_EQ(documents[1].pieces[2].end, 6u);
+
+  split.labels[5] = 2;  // the second window now disagrees on piece 3
+  EXPECT_THROW(split_documents(split), Error);
 }
 
 }  // namespace

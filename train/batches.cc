@@ -5,6 +5,7 @@
 #include <random>
 
 #include "datasets/error.h"
+#include "models/ner_model.h"
 
 namespace ner {
 namespace {
@@ -56,6 +57,40 @@ double padding_fraction(const DatasetSplit& split,
     total += longest * static_cast<std::int64_t>(batch.size());
   }
   return total == 0 ? 0.0 : 1.0 - static_cast<double>(real) / static_cast<double>(total);
+}
+
+BatchTensors batch_tensors(const DatasetSplit& split, const std::vector<std::size_t>& windows,
+                           const LabelSet& label_set, const torch::Device& device) {
+  std::int64_t longest = 1;
+  for (const std::size_t w : windows)
+    longest = std::max(longest, window_length(split, w));
+  const auto rows = static_cast<std::int64_t>(windows.size());
+  auto ids = torch::zeros({rows, longest}, torch::kLong);
+  auto attend = torch::zeros({rows, longest}, torch::kBool);
+  auto labels = torch::full({rows, longest}, kIgnoredLabel, torch::kLong);
+  auto id_rows = ids.accessor<std::int64_t, 2>();
+  auto attend_rows = attend.accessor<bool, 2>();
+  auto label_rows = labels.accessor<std::int64_t, 2>();
+  BatchTensors batch;
+  std::vector<int> window_labels;
+  for (std::int64_t row = 0; row < rows; ++row) {
+    const std::size_t w = windows[static_cast<std::size_t>(row)];
+    const std::int64_t first = split.window_offsets[w];
+    const std::int64_t length = window_length(split, w);
+    window_labels.assign(split.labels.begin() + first, split.labels.begin() + first + length);
+    close_window_edges(window_labels, label_set);
+    for (std::int64_t t = 0; t < length; ++t) {
+      const auto k = static_cast<std::size_t>(first + t);
+      id_rows[row][t] = split.piece_ids[k];
+      attend_rows[row][t] = true;
+      label_rows[row][t] = window_labels[static_cast<std::size_t>(t)];
+    }
+    batch.real_pieces += length;
+  }
+  batch.ids = ids.to(device);
+  batch.attend = attend.to(device);
+  batch.labels = labels.to(device);
+  return batch;
 }
 
 }  // namespace ner

@@ -2,11 +2,14 @@
 // padding, in a shuffled order that depends only on the seed and the epoch.
 #pragma once
 
+#include <torch/torch.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "datasets/dataset_file.h"
+#include "datasets/labels.h"
 
 namespace ner {
 
@@ -21,5 +24,16 @@ std::vector<std::vector<std::size_t>> make_batches(const DatasetSplit& split,
 // Padding share of a batching: padded pieces / all pieces in the batches.
 double padding_fraction(const DatasetSplit& split,
                         const std::vector<std::vector<std::size_t>>& batches);
+
+// One batch as tensors on `device`, padded to its longest window; labels of
+// windows cut inside an entity get closed edges (see close_window_edges).
+struct BatchTensors {
+  torch::Tensor ids;     // (B, T) int64
+  torch::Tensor attend;  // (B, T) bool: true for real pieces
+  torch::Tensor labels;  // (B, T) int64, kIgnoredLabel on padding
+  std::int64_t real_pieces = 0;
+};
+BatchTensors batch_tensors(const DatasetSplit& split, const std::vector<std::size_t>& windows,
+                           const LabelSet& label_set, const torch::Device& device);
 
 }  // namespace ner

@@ -1,5 +1,5 @@
-// ner-train: the training side's command line: `prepare` (corpus -> dataset)
-// and `env` (the LibTorch runtime training would use).
+// ner-train: the training side's command line: training (the default action),
+// `prepare` (corpus -> dataset), `evaluate` (a run on a dataset split), `env`.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -15,6 +15,8 @@
 #include "datasets/command_line.h"
 #include "datasets/error.h"
 #include "models/torch_runtime.h"
+#include "train/evaluation.h"
+#include "train/trainer.h"
 
 namespace {
 
@@ -50,12 +52,105 @@ int run_prepare_tool(int argc, char** argv) {
   return ner::kExitError;
 }
 
+struct TrainCommand {
+  ner::TrainRequest request;
+  std::filesystem::path resume;
+  std::string progress = "auto";
+  bool dump_config = false;
+};
+
+ner::ProgressStyle parse_progress_style(const std::string& name) {
+  if (name == "bar") return ner::ProgressStyle::kBar;
+  if (name == "lines") return ner::ProgressStyle::kLines;
+  if (name == "none") return ner::ProgressStyle::kQuiet;
+  return ner::ProgressStyle::kAuto;
+}
+
+int run_train(TrainCommand& command) {
+  ner::TrainRequest& request = command.request;
+  if (command.dump_config) {
+    const auto options = ner::load_train_options(
+        command.resume.empty() ? request.config : command.resume / "config.yaml",
+        request.overrides);
+    fmt::print("{}", ner::to_yaml(options));
+    return ner::kExitSuccess;
+  }
+  if (!command.resume.empty()) {
+    if (!request.run_dir.empty() && request.run_dir != command.resume)
+      throw ner::Error("--resume continues a run in its own directory: leave out --out");
+    if (!request.config.empty())
+      throw ner::Error("--resume uses the run's own config.yaml: leave out --config");
+    request.resume = true;
+    request.run_dir = command.resume;
+  } else {
+    if (request.data.empty()) throw ner::Error("--data DATASET.h5 is required (see --help)");
+    if (request.run_dir.empty()) throw ner::Error("--out RUN_DIR is required (see --help)");
+  }
+  request.progress = parse_progress_style(command.progress);
+  const ner::TrainOutcome outcome = ner::run_training(request);
+  if (!outcome.finished) return ner::kExitSuccess;
+  fmt::print("Held-out test split ({} labels), best checkpoint:\n{}", outcome.test_label_source,
+             outcome.test_scores.to_table());
+  if (outcome.test_label_source != "gold") {
+    fmt::print(
+        "\nnote: scored against WEAK labels: the dataset was prepared without --gold, so these "
+        "numbers understate (or misstate) real quality\n");
+  }
+  fmt::print("\nrun directory: {} (metrics.json, best.pt, last.pt, log.jsonl)\n",
+             request.run_dir.string());
+  return ner::kExitSuccess;
+}
+
+struct EvaluateCommand {
+  std::filesystem::path run_dir;
+  std::filesystem::path data;
+  std::string split = "test";
+  std::string checkpoint = "best";
+  std::string device = "auto";
+  int threads = 0;
+  bool json = false;
+};
+
+int run_evaluate(const EvaluateCommand& command) {
+  ner::configure_cpu_threads(command.threads);
+  const torch::Device device = ner::resolve_device(command.device);
+  ner::TrainedRun run = ner::load_trained_run(command.run_dir, command.checkpoint, device);
+  const ner::DatasetFile dataset = ner::read_dataset_file(command.data);
+  if (dataset.label_names != run.label_set.names()) {
+    throw ner::Error(fmt::format("{}: its labels ({}) differ from the run's", command.data.string(),
+                                 dataset.tag_scheme));
+  }
+  const ner::Split split = ner::parse_split(command.split);
+  const ner::DatasetSplit& data = dataset.split(split);
+  ner::EvaluationSettings settings;
+  settings.device = device;
+  settings.autocast = ner::autocast_type(run.options.precision);
+  if (!device.is_cuda() && run.options.precision == "fp16") settings.autocast.reset();
+  const ner::SplitEvaluation result = ner::evaluate_split(run.model, data, run.label_set, settings);
+  if (command.json) {
+    const nlohmann::json report = {
+        {"run", command.run_dir.string()},   {"checkpoint", command.checkpoint},
+        {"dataset", command.data.string()},  {"split", command.split},
+        {"label_source", data.label_source}, {"documents", result.documents},
+        {"scores", result.scores.to_json()}};
+    fmt::print("{}\n", report.dump(2));
+  } else {
+    fmt::print("{} split of {}: {} documents, scored against {} labels\n{}", command.split,
+               command.data.string(), result.documents, data.label_source,
+               result.scores.to_table());
+  }
+  return ner::kExitSuccess;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "prepare") return run_prepare_tool(argc, argv);
   CLI::App app{"Train named-entity recognizers for ML-model facts", "ner-train"};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+  app.description(
+      "Train named-entity recognizers for ML-model facts.\n"
+      "Without a subcommand, trains: ner-train --config CFG --data DATASET.h5 --out RUN_DIR");
   app.set_version_flag("--version", std::string("ner-train ") + NER_VERSION);
   app.footer("Exit status: 0 success, 1 finished but some documents were skipped, 2 error.");
 
@@ -68,6 +163,48 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
 
+  TrainCommand train;
+  app.add_option("--config", train.request.config, "YAML config (model and train sections)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--data", train.request.data, "Dataset file from 'ner-train prepare'");
+  app.add_option("--out", train.request.run_dir,
+                 "Run directory to create: config, tokenizer, checkpoints, log, metrics");
+  app.add_option("--resume", train.resume,
+                 "Continue the run in this directory from its last checkpoint")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--set", train.request.overrides,
+                 "Override a config value, e.g. --set train.lr=3e-4 (repeatable)");
+  app.add_option("--stop-after", train.request.stop_after_steps,
+                 "Stop after this many steps, saving a checkpoint to --resume from")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--progress", train.progress,
+                 "auto: a bar on a terminal, else a line per evaluation; bar; lines; none")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+  app.add_flag("--dump-config", train.dump_config, "Print the resolved training config and exit");
+
+  EvaluateCommand evaluate;
+  CLI::App* evaluate_app = app.add_subcommand(
+      "evaluate", "Score a trained run on one split of a dataset (entity-level F1 per type)");
+  evaluate_app->add_option("--run", evaluate.run_dir, "Run directory written by training")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  evaluate_app->add_option("--data", evaluate.data, "Dataset file (same tokenizer and labels)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  evaluate_app->add_option("--split", evaluate.split, "train, dev or test")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"train", "dev", "test"}));
+  evaluate_app->add_option("--checkpoint", evaluate.checkpoint, "best or last")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"best", "last"}));
+  evaluate_app->add_option("--device", evaluate.device, "auto, cpu, cuda or cuda:N")
+      ->capture_default_str();
+  evaluate_app->add_option("--threads", evaluate.threads, "CPU threads (0: all cores)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  evaluate_app->add_flag("--json", evaluate.json, "Print JSON instead of a table");
+
   // Listed for --help; main() hands `prepare` to ner-train-prepare before parsing.
   app.add_subcommand(
          "prepare",
@@ -76,6 +213,7 @@ int main(int argc, char** argv) {
 
   return ner::run_command_line(app, argc, argv, [&] {
     if (*env) return run_env(env_json, env_threads);
-    return ner::kExitError;
+    if (*evaluate_app) return run_evaluate(evaluate);
+    return run_train(train);
   });
 }

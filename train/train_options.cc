@@ -18,7 +18,7 @@ ConfigSchema train_schema(TrainOptions& o) {
   schema.add(config_field("model", "dropout", o.model.dropout));
   schema.add(config_field("model", "max_positions", o.model.max_positions));
   schema.add(config_field("model", "checkpointing", o.model.checkpointing));
-  schema.add(config_field("model", "decoder", o.decoder));
+  schema.add(config_field("model", "decoder", o.model.decoder));
   schema.add(config_field("train", "epochs", o.epochs));
   schema.add(config_field("train", "max_steps", o.max_steps));
   schema.add(config_field("train", "batch_size", o.batch_size));
@@ -48,8 +48,6 @@ void validate(const TrainOptions& o) {
   sizes.vocab_size = std::max(sizes.vocab_size, 1);  // known only once the dataset is open
   sizes.num_labels = std::max(sizes.num_labels, 2);
   validate(sizes);
-  require(o.decoder == "crf" || o.decoder == "softmax",
-          fmt::format("model.decoder '{}': use crf or softmax", o.decoder));
   require(o.epochs > 0, "train.epochs must be positive");
   require(o.max_steps >= 0, "train.max_steps must not be negative");
   require(o.batch_size > 0, "train.batch_size must be positive");

@@ -12,8 +12,7 @@
 namespace ner {
 
 struct TrainOptions {
-  ModelConfig model;            // vocab_size and num_labels come from the dataset
-  std::string decoder = "crf";  // crf | softmax (constrained Viterbi)
+  ModelConfig model;  // vocab_size and num_labels come from the dataset
   int epochs = 10;
   int max_steps = 0;    // 0: no limit besides epochs
   int batch_size = 32;  // windows per batch, formed by length

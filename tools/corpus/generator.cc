@@ -16,6 +16,7 @@
 #include <thread>
 #include <utility>
 
+#include "datasets/corpus.h"
 #include "datasets/error.h"
 #include "tools/corpus/knowledge_base.h"
 
@@ -907,24 +908,6 @@ Style pick_style(Rng& rng, const std::array<double, kStyleCount>& weights) {
   return Style::kNews;
 }
 
-void write_atomically(const std::filesystem::path& path, const std::string& content) {
-  std::error_code error;
-  std::filesystem::create_directories(path.parent_path(), error);
-  if (error)
-    throw Error(fmt::format("{}: cannot create directory: {}", path.parent_path().string(),
-                            error.message()));
-  const std::filesystem::path temporary = path.string() + fmt::format(".tmp{}", ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) throw Error(fmt::format("{}: cannot write", temporary.string()));
-  }
-  std::filesystem::rename(temporary, path, error);
-  if (error)
-    throw Error(fmt::format("{}: cannot rename into place: {}", path.string(), error.message()));
-}
-
 }  // namespace
 
 std::string_view style_name(Style style) {
@@ -1087,10 +1070,10 @@ GenerationTotals write_corpus(const GeneratorOptions& options, const WriteOption
         const GeneratedDocument document = generate_document(options, index);
         const std::string body =
             write.raw ? document.text : render_tagged_text(document.text, document.weak);
-        write_atomically(write.out / document.name, body);
+        write_file_atomically(write.out / document.name, body);
         if (!write.gold_out.empty()) {
-          write_atomically(write.gold_out / document.name,
-                           render_tagged_text(document.text, document.gold));
+          write_file_atomically(write.gold_out / document.name,
+                                render_tagged_text(document.text, document.gold));
         }
         per_thread[thread_index].add(document);
         const std::size_t finished = ++done;

@@ -1,0 +1,58 @@
+// The whole trainable NER model: the transformer encoder plus its decoder (a
+// CRF, or constrained Viterbi over softmax), with the training loss and decoding.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "datasets/labels.h"
+#include "models/crf.h"
+#include "models/encoder.h"
+
+namespace ner {
+
+// Labels the loss ignores (padding).
+inline constexpr int64_t kIgnoredLabel = -100;
+
+struct DecodedWindow {
+  std::vector<int> labels;        // a valid sequence under the scheme, one per real piece
+  std::vector<float> confidence;  // probability of each chosen label (CRF: its marginal)
+};
+
+class NerModelImpl : public torch::nn::Module {
+ public:
+  // config.decoder picks the CRF or the softmax decoder; rules forbid the
+  // scheme's invalid transitions in both.
+  NerModelImpl(const ModelConfig& config, const TransitionRules& rules);
+
+  // Per-piece label scores (B, T, L) for ids (B, T) int64 and attend (B, T) bool.
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& attend);
+
+  // Mean loss per real piece: the CRF's negative log-likelihood, or cross
+  // entropy with optional label smoothing. labels (B, T) int64, padding at
+  // kIgnoredLabel. Computed in fp32 whatever the logits' type.
+  torch::Tensor loss(const torch::Tensor& logits, const torch::Tensor& labels,
+                     const torch::Tensor& attend, double label_smoothing);
+
+  std::vector<DecodedWindow> decode(const torch::Tensor& logits, const torch::Tensor& attend);
+
+  const ModelConfig& config() const { return encoder_->config(); }
+  TokenClassifier& encoder() { return encoder_; }
+
+ private:
+  TokenClassifier encoder_{nullptr};
+  Crf crf_{nullptr};
+  TransitionRules rules_;
+};
+TORCH_MODULE(NerModel);
+
+// Parameters that get weight decay (matrices of linear layers and embeddings)
+// and those that do not (norm gains, biases, CRF scores).
+struct ParameterGroups {
+  std::vector<torch::Tensor> decayed;
+  std::vector<torch::Tensor> not_decayed;
+};
+ParameterGroups weight_decay_groups(torch::nn::Module& model);
+
+}  // namespace ner

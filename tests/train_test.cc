@@ -1,0 +1,187 @@
+// Training-loop tests on small generated corpora: a tiny model learns 20
+// documents perfectly, bf16 on the CPU trains, and resuming is exact.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "datasets/error.h"
+#include "tests/test_util.h"
+#include "train/checkpoint.h"
+#include "train/trainer.h"
+
+namespace ner {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_command;
+
+const std::string kPrepare = NER_PREPARE_BIN;
+const std::string kCorpus = NER_CORPUS_BIN;
+const std::string kTinyConfig = NER_SOURCE_DIR "/configs/tiny.yaml";
+
+// Datasets are prepared by the ner-train-prepare executable: SentencePiece
+// cannot share this LibTorch process (see train/main.cc).
+fs::path prepare(const fs::path& corpus, const fs::path& out, const std::string& extra = "") {
+  const auto result = run_command(kPrepare + " --config '" + kTinyConfig + "' --data '" +
+                                  corpus.string() + "' --out '" + out.string() + "' " + extra);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return out;
+}
+
+class TrainTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    directory_ = std::make_unique<testing::TempDir>();
+    const fs::path root = directory_->path();
+    // 20 documents, the same in train, dev and test: a model that learns
+    // them must score F1 1.0 on dev.
+    ASSERT_EQ(run_command(kCorpus + " generate --docs 20 --seed 4 --out '" +
+                          (root / "w20").string() + "' --gold '" + (root / "g20").string() + "'")
+                  .exit_code,
+              0);
+    fs::create_directories(root / "same");
+    for (const char* split : {"train", "dev", "test"})
+      fs::copy(root / "g20", root / "same" / split, fs::copy_options::recursive);
+    prepare(root / "same", root / "same.h5", "--set data.weak_label_repair=false");
+
+    ASSERT_EQ(run_command(kCorpus + " generate --docs 120 --seed 5 --out '" +
+                          (root / "w").string() + "' --gold '" + (root / "g").string() + "'")
+                  .exit_code,
+              0);
+    prepare(root / "w", root / "small.h5", "--gold '" + (root / "g").string() + "'");
+  }
+  static void TearDownTestSuite() {
+    if (std::getenv("NER_KEEP_TEST_RUNS") != nullptr) {
+      fs::rename(directory_->path(), directory_->path().string() + ".kept");
+      fs::create_directories(directory_->path());
+    }
+    directory_.reset();
+  }
+
+  static fs::path path(const std::string& name) { return directory_->path() / name; }
+
+  static TrainRequest request(const std::string& data, const std::string& run,
+                              std::vector<std::string> overrides) {
+    TrainRequest r;
+    r.config = kTinyConfig;
+    r.data = path(data);
+    r.run_dir = path(run);
+    r.overrides = std::move(overrides);
+    r.progress = ProgressStyle::kQuiet;
+    return r;
+  }
+
+  static inline std::unique_ptr<testing::TempDir> directory_;
+};
+
+std::vector<nlohmann::json> read_log(const fs::path& path) {
+  std::vector<nlohmann::json> records;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);)
+    records.push_back(nlohmann::json::parse(line));
+  return records;
+}
+
+TEST_F(TrainTest, TinyModelLearnsTwentyDocumentsToDevF1One) {
+  const TrainOutcome outcome = run_training(
+      request("same.h5", "overfit",
+              {"model.dropout=0", "train.epochs=25", "train.batch_size=8", "train.lr=0.003",
+               "train.warmup_ratio=0.02", "train.patience=2", "train.eval_every=40"}));
+  ASSERT_TRUE(outcome.finished);
+  const auto& dev = outcome.metrics.at("dev").at("scores");
+  EXPECT_DOUBLE_EQ(dev.at("micro").at("strict").at("f1").get<double>(), 1.0) << dev.dump(2);
+  EXPECT_GT(dev.at("micro").at("strict").at("gold").get<int>(), 100);
+  EXPECT_EQ(outcome.metrics.at("label_source").at("dev"), "weak");
+  for (const char* file : {"best.pt", "last.pt", "config.yaml", "run.json", "tokenizer.model",
+                           "metrics.json", "log.jsonl"})
+    EXPECT_TRUE(fs::is_regular_file(path("overfit") / file)) << file;
+}
+
+TEST_F(TrainTest, Bf16AutocastOnTheCpuLowersTheLoss) {
+  const TrainOutcome outcome = run_training(request(
+      "small.h5", "bf16", {"train.precision=bf16", "train.max_steps=40", "train.epochs=10"}));
+  ASSERT_TRUE(outcome.finished);
+  EXPECT_EQ(outcome.metrics.at("precision"), "bf16");
+  std::vector<double> losses;
+  for (const auto& record : read_log(path("bf16") / "log.jsonl")) {
+    if (record.at("event") == "step") losses.push_back(record.at("loss").get<double>());
+  }
+  ASSERT_EQ(losses.size(), 40u);
+  const auto mean = [&](std::size_t from) {
+    double sum = 0;
+    for (std::size_t i = from; i < from + 5; ++i)
+      sum += losses[i];
+    return sum / 5;
+  };
+  EXPECT_LT(mean(35), 0.7 * mean(0)) << "first steps " << mean(0) << ", last steps " << mean(35);
+}
+
+TEST_F(TrainTest, ResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne) {
+  const std::vector<std::string> settings = {"train.epochs=2", "train.eval_every=6",
+                                             "model.dropout=0.2"};
+  ASSERT_TRUE(run_training(request("small.h5", "whole", settings)).finished);
+
+  TrainRequest first = request("small.h5", "pieces", settings);
+  first.stop_after_steps = 7;  // mid-epoch, one step after an evaluation
+  ASSERT_FALSE(run_training(first).finished);
+  TrainRequest second = request("small.h5", "pieces", {});
+  second.config.clear();
+  second.data.clear();  // the run remembers its dataset
+  second.resume = true;
+  second.stop_after_steps = 9;
+  ASSERT_FALSE(run_training(second).finished);
+  second.stop_after_steps = 0;
+  ASSERT_TRUE(run_training(second).finished);  // on to the end
+
+  const TrainedRun whole = load_trained_run(path("whole"), "last", torch::kCPU);
+  const TrainedRun pieces = load_trained_run(path("pieces"), "last", torch::kCPU);
+  const auto expected = whole.model->named_parameters();
+  const auto actual = pieces.model->named_parameters();
+  ASSERT_EQ(expected.size(), actual.size());
+  for (const auto& item : expected) {
+    EXPECT_TRUE(torch::equal(item.value(), actual[item.key()])) << item.key();
+  }
+  const auto metrics = [&](const std::string& run) {
+    return nlohmann::json::parse(testing::read_text_file(path(run) / "metrics.json"));
+  };
+  EXPECT_EQ(metrics("whole")["test"], metrics("pieces")["test"]);
+  EXPECT_EQ(metrics("whole")["best_step"], metrics("pieces")["best_step"]);
+}
+
+TEST_F(TrainTest, RefusesToOverwriteARunAndExplainsBadInput) {
+  ASSERT_TRUE(run_training(request("small.h5", "once", {"train.max_steps=2"})).finished);
+  try {
+    run_training(request("small.h5", "once", {"train.max_steps=2"}));
+    FAIL() << "a second run into the same directory must be refused";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("--resume"), std::string::npos) << error.what();
+  }
+  try {
+    run_training(request("small.h5", "short", {"model.max_positions=16"}));
+    FAIL() << "windows longer than max_positions must be refused";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("max_positions"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(run_training(request("missing.h5", "none", {})), Error);
+}
+
+TEST_F(TrainTest, NonFiniteLossStopsTheRunAndKeepsTheBestCheckpoint) {
+  try {
+    run_training(request("small.h5", "diverge",
+                         {"train.lr=1e30", "train.warmup_ratio=0", "train.clip_norm=0",
+                          "train.eval_every=1", "train.max_steps=20"}));
+    FAIL() << "a run whose loss turns NaN must stop with an error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("training loss became"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_TRUE(fs::is_regular_file(path("diverge") / "best.pt"));
+}
+
+}  // namespace
+}  // namespace ner

@@ -1,0 +1,139 @@
+#include "train/checkpoint.h"
+
+#include <fmt/format.h>
+
+#include "datasets/error.h"
+#include "models/torch_runtime.h"
+
+namespace ner {
+namespace {
+
+torch::Tensor bytes_tensor(const std::string& text) {
+  auto tensor = torch::empty({static_cast<int64_t>(text.size())}, torch::kUInt8);
+  std::copy(text.begin(), text.end(), tensor.data_ptr<std::uint8_t>());
+  return tensor;
+}
+
+std::string tensor_bytes(const torch::Tensor& tensor) {
+  const auto contiguous = tensor.to(torch::kCPU).contiguous();
+  const auto* data = contiguous.data_ptr<std::uint8_t>();
+  return std::string(data, data + contiguous.numel());
+}
+
+}  // namespace
+
+nlohmann::json TrainingProgress::to_json() const {
+  return {{"step", step},
+          {"total_steps", total_steps},
+          {"epoch", epoch},
+          {"batch_in_epoch", batch_in_epoch},
+          {"best_f1", best_f1},
+          {"best_step", best_step},
+          {"last_evaluated_step", last_evaluated_step},
+          {"evaluations_without_gain", evaluations_without_gain},
+          {"pieces_seen", pieces_seen},
+          {"train_seconds", train_seconds},
+          {"loss_scale", loss_scale},
+          {"scaler_clean_steps", scaler_clean_steps},
+          {"scaler_skipped_steps", scaler_skipped_steps},
+          {"finished", finished}};
+}
+
+TrainingProgress TrainingProgress::from_json(const nlohmann::json& json) {
+  TrainingProgress p;
+  p.step = json.at("step").get<std::int64_t>();
+  p.total_steps = json.at("total_steps").get<std::int64_t>();
+  p.epoch = json.at("epoch").get<std::int64_t>();
+  p.batch_in_epoch = json.at("batch_in_epoch").get<std::int64_t>();
+  p.best_f1 = json.at("best_f1").get<double>();
+  p.best_step = json.at("best_step").get<std::int64_t>();
+  p.last_evaluated_step = json.at("last_evaluated_step").get<std::int64_t>();
+  p.evaluations_without_gain = json.at("evaluations_without_gain").get<int>();
+  p.pieces_seen = json.at("pieces_seen").get<std::int64_t>();
+  p.train_seconds = json.at("train_seconds").get<double>();
+  p.loss_scale = json.at("loss_scale").get<double>();
+  p.scaler_clean_steps = json.at("scaler_clean_steps").get<int>();
+  p.scaler_skipped_steps = json.at("scaler_skipped_steps").get<long>();
+  p.finished = json.at("finished").get<bool>();
+  return p;
+}
+
+void save_checkpoint(const std::filesystem::path& path, NerModel& model,
+                     torch::optim::Optimizer* optimizer, const TrainingProgress& progress,
+                     const torch::Device& device) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format_version", torch::tensor(static_cast<int64_t>(kCheckpointFormatVersion)));
+  torch::serialize::OutputArchive model_archive;
+  model->save(model_archive);
+  archive.write("model", model_archive);
+  if (optimizer != nullptr) {
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+  }
+  archive.write("progress", bytes_tensor(progress.to_json().dump()));
+  archive.write("rng_cpu", rng_state(torch::kCPU));
+  if (device.is_cuda()) archive.write("rng_cuda", rng_state(device));
+
+  std::filesystem::path temporary = path;
+  temporary += ".tmp";
+  try {
+    archive.save_to(temporary.string());
+  } catch (const c10::Error& error) {
+    throw Error(fmt::format("{}: cannot write checkpoint: {}", path.string(),
+                            error.what_without_backtrace()));
+  }
+  std::error_code code;
+  std::filesystem::rename(temporary, path, code);
+  if (code) {
+    std::filesystem::remove(temporary, code);
+    throw Error(fmt::format("{}: cannot write checkpoint: {}", path.string(), code.message()));
+  }
+}
+
+TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& model,
+                                 torch::optim::Optimizer* optimizer, bool restore_rng,
+                                 const torch::Device& device) {
+  if (!std::filesystem::is_regular_file(path))
+    throw Error(fmt::format("{}: no such checkpoint", path.string()));
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path.string(), device);
+    torch::Tensor version;
+    archive.read("format_version", version);
+    if (version.item<int64_t>() > kCheckpointFormatVersion) {
+      throw Error(
+          fmt::format("{}: this build reads checkpoint format version <= {}, the file is "
+                      "version {}",
+                      path.string(), kCheckpointFormatVersion, version.item<int64_t>()));
+    }
+    torch::serialize::InputArchive model_archive;
+    archive.read("model", model_archive);
+    model->load(model_archive);
+    if (optimizer != nullptr) {
+      torch::serialize::InputArchive optimizer_archive;
+      archive.read("optimizer", optimizer_archive);
+      optimizer->load(optimizer_archive);
+    }
+    torch::Tensor progress_bytes;
+    archive.read("progress", progress_bytes);
+    const TrainingProgress progress =
+        TrainingProgress::from_json(nlohmann::json::parse(tensor_bytes(progress_bytes)));
+    if (restore_rng) {
+      torch::Tensor state;
+      archive.read("rng_cpu", state);
+      set_rng_state(torch::kCPU, state.to(torch::kCPU));
+      if (device.is_cuda() && archive.try_read("rng_cuda", state))
+        set_rng_state(device, state.to(torch::kCPU));
+    }
+    return progress;
+  } catch (const c10::Error& error) {
+    throw Error(fmt::format("{}: not a usable checkpoint for this model: {}", path.string(),
+                            error.what_without_backtrace()));
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(
+        fmt::format("{}: checkpoint progress record is damaged: {}", path.string(), error.what()));
+  }
+}
+
+}  // namespace ner

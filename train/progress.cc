@@ -1,0 +1,75 @@
+#include "train/progress.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "datasets/error.h"
+
+namespace ner {
+
+ProgressDisplay::ProgressDisplay(ProgressStyle style) {
+  quiet_ = style == ProgressStyle::kQuiet;
+  bar_ = style == ProgressStyle::kBar || (style == ProgressStyle::kAuto && ::isatty(2) == 1);
+}
+
+ProgressDisplay::~ProgressDisplay() {
+  clear_bar();
+}
+
+void ProgressDisplay::clear_bar() {
+  if (!bar_visible_) return;
+  std::fputs("\r\033[K", stderr);
+  std::fflush(stderr);
+  bar_visible_ = false;
+}
+
+void ProgressDisplay::update(const StepStatus& s) {
+  if (!bar_ || quiet_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (bar_visible_ && s.step < s.total_steps && now - last_draw_ < std::chrono::milliseconds(200))
+    return;
+  last_draw_ = now;
+  const double fraction =
+      s.total_steps > 0 ? static_cast<double>(s.step) / static_cast<double>(s.total_steps) : 0.0;
+  constexpr int kWidth = 24;
+  const int filled = static_cast<int>(std::lround(fraction * kWidth));
+  const double left = s.step > 0 ? s.elapsed_seconds / static_cast<double>(s.step) *
+                                       static_cast<double>(s.total_steps - s.step)
+                                 : 0.0;
+  fmt::print(stderr, "\r\033[Kepoch {}/{} [{}{}] {}/{} loss {:.4f} {:.0f} pieces/s ETA {}", s.epoch,
+             s.epochs, std::string(static_cast<std::size_t>(filled), '#'),
+             std::string(static_cast<std::size_t>(kWidth - filled), '.'), s.step, s.total_steps,
+             s.loss, s.pieces_per_second, format_duration(left));
+  std::fflush(stderr);
+  bar_visible_ = true;
+}
+
+void ProgressDisplay::line(const std::string& text) {
+  if (quiet_) return;
+  clear_bar();
+  fmt::print(stderr, "{}\n", text);
+  std::fflush(stderr);
+}
+
+std::string format_duration(double seconds) {
+  const auto total = static_cast<long>(std::lround(std::max(0.0, seconds)));
+  if (total >= 3600) return fmt::format("{}h{:02}m", total / 3600, total % 3600 / 60);
+  if (total >= 60) return fmt::format("{}m{:02}s", total / 60, total % 60);
+  return fmt::format("{}s", total);
+}
+
+JsonlLog::JsonlLog(const std::filesystem::path& path)
+    : path_(path), out_(path, std::ios::app | std::ios::binary) {
+  if (!out_) throw Error(fmt::format("{}: cannot open the log for writing", path.string()));
+}
+
+void JsonlLog::write(const nlohmann::json& record) {
+  out_ << record.dump() << '\n';
+  out_.flush();
+  if (!out_) throw Error(fmt::format("{}: cannot write to the log", path_.string()));
+}
+
+}  // namespace ner

@@ -1,0 +1,511 @@
+#include "train/trainer.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+
+#include "datasets/corpus.h"
+#include "datasets/error.h"
+#include "models/torch_compat.h"
+#include "models/torch_runtime.h"
+#include "train/batches.h"
+#include "train/checkpoint.h"
+#include "train/evaluation.h"
+#include "train/mixed_precision.h"
+#include "train/schedule.h"
+
+namespace ner {
+namespace {
+
+constexpr const char* kRunFormatName = "ner-ml-facts-run";
+constexpr int kRunFormatVersion = 1;
+constexpr const char* kMetricsFormatName = "ner-ml-facts-metrics";
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The tokenizer's vocabulary size as recorded when the dataset was prepared.
+int dataset_vocab_size(const DatasetFile& dataset, const std::filesystem::path& path) {
+  try {
+    const auto report = nlohmann::json::parse(dataset.report_json);
+    if (report.contains("vocab_size")) return report.at("vocab_size").get<int>();
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(fmt::format("{}: the preparation report is not valid JSON: {}", path.string(),
+                            error.what()));
+  }
+  throw Error(fmt::format("{}: the dataset does not record its vocabulary size", path.string()));
+}
+
+LabelSet dataset_label_set(const DatasetFile& dataset, const std::filesystem::path& path) {
+  LabelSet label_set(parse_tag_scheme(dataset.tag_scheme));
+  if (label_set.names() != dataset.label_names) {
+    throw Error(fmt::format("{}: its label list does not match the {} scheme of this build",
+                            path.string(), dataset.tag_scheme));
+  }
+  return label_set;
+}
+
+std::int64_t longest_window(const DatasetFile& dataset) {
+  std::int64_t longest = 0;
+  for (const DatasetSplit& split : dataset.splits) {
+    for (std::size_t w = 0; w < split.window_count(); ++w)
+      longest = std::max(longest, split.window_offsets[w + 1] - split.window_offsets[w]);
+  }
+  return longest;
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path) {
+  try {
+    return nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(fmt::format("{}: not valid JSON: {}", path.string(), error.what()));
+  }
+}
+
+std::int64_t parameter_count(torch::nn::Module& model) {
+  std::int64_t count = 0;
+  for (const auto& parameter : model.parameters())
+    count += parameter.numel();
+  return count;
+}
+
+void set_learning_rate(torch::optim::AdamW& optimizer, double learning_rate) {
+  for (auto& group : optimizer.param_groups())
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate);
+}
+
+std::string scored_on_note(const std::string& label_source) {
+  return label_source == "gold"
+             ? "gold labels"
+             : "WEAK labels (no gold twin was given to prepare: scores understate quality)";
+}
+
+// Everything one run needs, set up once for fresh and resumed runs alike.
+class Trainer {
+ public:
+  explicit Trainer(const TrainRequest& request);
+  TrainOutcome run();
+
+ private:
+  void start_fresh();
+  void train_step(const std::vector<std::size_t>& windows);
+  bool evaluate_and_checkpoint();  // returns false when early stopping triggers
+  TrainOutcome finish();
+  EvaluationSettings evaluation_settings() const;
+  StepStatus status() const;
+
+  TrainRequest request_;
+  TrainOptions options_;
+  std::filesystem::path data_path_;
+  DatasetFile dataset_;
+  LabelSet label_set_{TagScheme::kBio};
+  torch::Device device_{torch::kCPU};
+  int threads_ = 1;
+  std::optional<c10::ScalarType> autocast_;
+  NerModel model_{nullptr};
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+  std::optional<LossScaler> scaler_;
+  std::vector<torch::Tensor> parameters_;
+  TrainingProgress progress_;
+  std::int64_t batches_per_epoch_ = 0;
+  std::int64_t warmup_steps_ = 0;
+  DecayKind decay_ = DecayKind::kLinear;
+  std::unique_ptr<JsonlLog> log_;
+  ProgressDisplay display_;
+  double smoothed_loss_ = 0;
+  double smoothed_rate_ = 0;
+  Clock::time_point session_start_ = Clock::now();
+  double seconds_before_session_ = 0;
+};
+
+Trainer::Trainer(const TrainRequest& request) : request_(request), display_(request.progress) {
+  const std::filesystem::path& run_dir = request.run_dir;
+  nlohmann::json run_info;
+  if (request.resume) {
+    if (!std::filesystem::is_regular_file(run_dir / "last.pt")) {
+      throw Error(fmt::format("{}: nothing to resume (no last.pt; is this a run directory?)",
+                              run_dir.string()));
+    }
+    run_info = read_json_file(run_dir / "run.json");
+    options_ = load_train_options(run_dir / "config.yaml", request.overrides);
+    data_path_ = request.data.empty()
+                     ? std::filesystem::path(run_info.at("dataset").get<std::string>())
+                     : request.data;
+  } else {
+    if (std::filesystem::exists(run_dir / "last.pt") ||
+        std::filesystem::exists(run_dir / "run.json")) {
+      throw Error(fmt::format(
+          "{}: already holds a training run; continue it with --resume {} or choose another --out",
+          run_dir.string(), run_dir.string()));
+    }
+    options_ = load_train_options(request.config, request.overrides);
+    data_path_ = request.data;
+  }
+  if (data_path_.empty()) throw Error("no dataset given: use --data DATASET.h5");
+
+  dataset_ = read_dataset_file(data_path_);
+  label_set_ = dataset_label_set(dataset_, data_path_);
+  options_.model.vocab_size = dataset_vocab_size(dataset_, data_path_);
+  options_.model.num_labels = static_cast<int>(label_set_.size());
+  validate(options_.model);
+  const std::int64_t longest = longest_window(dataset_);
+  if (longest > options_.model.max_positions) {
+    throw Error(
+        fmt::format("{}: windows of up to {} pieces, but model.max_positions is {}; raise "
+                    "model.max_positions or prepare with a smaller data.max_len",
+                    data_path_.string(), longest, options_.model.max_positions));
+  }
+  if (dataset_.split(Split::kTrain).window_count() == 0)
+    throw Error(fmt::format("{}: the train split is empty", data_path_.string()));
+
+  device_ = resolve_device(options_.device);
+  threads_ = configure_cpu_threads(options_.threads);
+  autocast_ = autocast_type(options_.precision);
+  if (options_.precision == "fp16" && !device_.is_cuda()) {
+    throw Error("train.precision fp16 needs a CUDA device; on the CPU use bf16 or fp32");
+  }
+  if (autocast_ && !torch_compat::autocast_supported(device_.type())) {
+    throw Error(
+        fmt::format("precision {} is not supported on {}", options_.precision, device_.str()));
+  }
+
+  torch::manual_seed(options_.seed);
+  model_ = NerModel(options_.model, transition_rules(label_set_));
+  model_->to(device_);
+  const ParameterGroups groups = weight_decay_groups(*model_);
+  std::vector<torch::optim::OptimizerParamGroup> param_groups;
+  param_groups.emplace_back(
+      groups.decayed,
+      std::make_unique<torch::optim::AdamWOptions>(
+          torch::optim::AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay)));
+  param_groups.emplace_back(
+      groups.not_decayed,
+      std::make_unique<torch::optim::AdamWOptions>(
+          torch::optim::AdamWOptions(options_.learning_rate).weight_decay(0.0)));
+  optimizer_ = std::make_unique<torch::optim::AdamW>(
+      param_groups, torch::optim::AdamWOptions(options_.learning_rate));
+  parameters_ = model_->parameters();
+  if (options_.precision == "fp16") scaler_.emplace();
+
+  const DatasetSplit& train = dataset_.split(Split::kTrain);
+  batches_per_epoch_ = static_cast<std::int64_t>(
+      make_batches(train, static_cast<std::size_t>(options_.batch_size), true, options_.seed, 0)
+          .size());
+  decay_ = parse_decay_kind(options_.schedule);
+
+  if (request.resume) {
+    progress_ = load_checkpoint(run_dir / "last.pt", model_, optimizer_.get(), true, device_);
+    if (scaler_ && progress_.loss_scale > 0) {
+      scaler_->restore(progress_.loss_scale, progress_.scaler_clean_steps,
+                       progress_.scaler_skipped_steps);
+    }
+    seconds_before_session_ = progress_.train_seconds;
+  } else {
+    start_fresh();
+  }
+  std::int64_t total = batches_per_epoch_ * options_.epochs;
+  if (options_.max_steps > 0) total = std::min<std::int64_t>(total, options_.max_steps);
+  if (request.resume && progress_.total_steps != total) {
+    display_.line(
+        fmt::format("note: the schedule now has {} steps (was {})", total, progress_.total_steps));
+  }
+  progress_.total_steps = total;
+  warmup_steps_ = static_cast<std::int64_t>(std::llround(options_.warmup_ratio * total));
+  log_ = std::make_unique<JsonlLog>(run_dir / "log.jsonl");
+}
+
+void Trainer::start_fresh() {
+  const std::filesystem::path& run_dir = request_.run_dir;
+  std::error_code error;
+  std::filesystem::create_directories(run_dir, error);
+  if (error) {
+    throw Error(
+        fmt::format("{}: cannot create the run directory: {}", run_dir.string(), error.message()));
+  }
+  nlohmann::json label_source = nlohmann::json::object();
+  for (const Split split : kSplits)
+    label_source[std::string(split_name(split))] = dataset_.split(split).label_source;
+  const nlohmann::json run_info = {
+      {"format", kRunFormatName},
+      {"format_version", kRunFormatVersion},
+      {"version", NER_VERSION},
+      {"dataset", std::filesystem::absolute(data_path_).lexically_normal().string()},
+      {"tag_scheme", dataset_.tag_scheme},
+      {"label_names", dataset_.label_names},
+      {"vocab_size", options_.model.vocab_size},
+      {"label_source", label_source},
+      {"data_config", dataset_.config_yaml}};
+  write_file_atomically(run_dir / "run.json", run_info.dump(2) + "\n");
+  write_file_atomically(run_dir / "config.yaml", to_yaml(options_));
+  write_file_atomically(run_dir / "tokenizer.model", dataset_.tokenizer_model);
+  // With tokenizer.model, what `ner-train prepare --tokenizer` needs to turn
+  // other corpora into datasets this run can be evaluated on.
+  write_file_atomically(run_dir / "data_config.yaml", dataset_.config_yaml);
+}
+
+EvaluationSettings Trainer::evaluation_settings() const {
+  EvaluationSettings settings;
+  settings.device = device_;
+  settings.autocast = autocast_;
+  settings.batch_size = static_cast<std::size_t>(options_.batch_size) * 2;
+  return settings;
+}
+
+StepStatus Trainer::status() const {
+  StepStatus s;
+  s.epoch = std::min<std::int64_t>(progress_.epoch + 1, options_.epochs);
+  s.epochs = options_.epochs;
+  s.step = progress_.step;
+  s.total_steps = progress_.total_steps;
+  s.loss = smoothed_loss_;
+  s.pieces_per_second = smoothed_rate_;
+  s.elapsed_seconds = seconds_since(session_start_);
+  return s;
+}
+
+void Trainer::train_step(const std::vector<std::size_t>& windows) {
+  const Clock::time_point start = Clock::now();
+  model_->train();
+  const BatchTensors batch =
+      batch_tensors(dataset_.split(Split::kTrain), windows, label_set_, device_);
+  const double learning_rate = learning_rate_at(progress_.step, progress_.total_steps,
+                                                warmup_steps_, options_.learning_rate, decay_);
+  set_learning_rate(*optimizer_, learning_rate);
+  optimizer_->zero_grad();
+  torch::Tensor logits;
+  {
+    std::optional<AutocastScope> autocast;
+    if (autocast_) autocast.emplace(device_.type(), *autocast_);
+    logits = model_->forward(batch.ids, batch.attend);
+  }
+  const torch::Tensor loss =
+      model_->loss(logits, batch.labels, batch.attend, options_.label_smoothing);
+  const double loss_value = loss.item<double>();
+  if (!std::isfinite(loss_value) && !scaler_) {
+    throw Error(fmt::format(
+        "the training loss became {} at step {} ({}); stopping. The best checkpoint so far is "
+        "kept in {}; try a lower train.lr, train.clip_norm, or precision fp32",
+        loss_value, progress_.step + 1, options_.precision, request_.run_dir.string()));
+  }
+  double grad_norm = 0;
+  bool stepped = true;
+  if (scaler_) {
+    scaler_->scale(loss).backward();
+    if (scaler_->unscale(parameters_) && options_.clip_norm > 0)
+      grad_norm = torch::nn::utils::clip_grad_norm_(parameters_, options_.clip_norm);
+    stepped = scaler_->step(*optimizer_);
+    progress_.loss_scale = scaler_->current_scale();
+    progress_.scaler_clean_steps = scaler_->clean_steps();
+    progress_.scaler_skipped_steps = scaler_->skipped_steps();
+  } else {
+    loss.backward();
+    if (options_.clip_norm > 0)
+      grad_norm = torch::nn::utils::clip_grad_norm_(parameters_, options_.clip_norm);
+    optimizer_->step();
+  }
+  if (device_.is_cuda()) torch::cuda::synchronize();
+  const double seconds = seconds_since(start);
+  ++progress_.step;
+  ++progress_.batch_in_epoch;
+  progress_.pieces_seen += batch.real_pieces;
+  const double rate = static_cast<double>(batch.real_pieces) / std::max(seconds, 1e-9);
+  const double smoothing = progress_.step == 1 ? 1.0 : 0.05;
+  if (std::isfinite(loss_value)) smoothed_loss_ += smoothing * (loss_value - smoothed_loss_);
+  smoothed_rate_ += smoothing * (rate - smoothed_rate_);
+  nlohmann::json record = {
+      {"event", "step"},
+      {"step", progress_.step},
+      {"epoch", progress_.epoch + 1},
+      {"loss", std::isfinite(loss_value) ? nlohmann::json(loss_value) : nlohmann::json(nullptr)},
+      {"lr", learning_rate},
+      {"grad_norm", grad_norm},
+      {"pieces", batch.real_pieces},
+      {"pieces_per_second", rate}};
+  if (scaler_) {
+    record["loss_scale"] = scaler_->current_scale();
+    record["skipped"] = !stepped;
+  }
+  log_->write(record);
+  display_.update(status());
+}
+
+bool Trainer::evaluate_and_checkpoint() {
+  const Clock::time_point start = Clock::now();
+  const SplitEvaluation dev =
+      evaluate_split(model_, dataset_.split(Split::kDev), label_set_, evaluation_settings());
+  const double f1 = dev.scores.micro_strict().f1();
+  progress_.last_evaluated_step = progress_.step;
+  const bool improved = f1 > progress_.best_f1 + 1e-12;
+  if (improved) {
+    progress_.best_f1 = f1;
+    progress_.best_step = progress_.step;
+    progress_.evaluations_without_gain = 0;
+  } else {
+    ++progress_.evaluations_without_gain;
+  }
+  const bool stop = progress_.evaluations_without_gain >= options_.patience;
+  progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
+  if (improved) save_checkpoint(request_.run_dir / "best.pt", model_, nullptr, progress_, device_);
+  save_checkpoint(request_.run_dir / "last.pt", model_, optimizer_.get(), progress_, device_);
+
+  nlohmann::json per_type = nlohmann::json::object();
+  for (const EntityType type : kEntityTypes)
+    per_type[std::string(tag_name(type))] = dev.scores.strict[index_of(type)].f1();
+  log_->write({{"event", "evaluation"},
+               {"step", progress_.step},
+               {"epoch", progress_.epoch + 1},
+               {"split", "dev"},
+               {"f1", f1},
+               {"precision", dev.scores.micro_strict().precision()},
+               {"recall", dev.scores.micro_strict().recall()},
+               {"f1_per_type", per_type},
+               {"loss", dev.loss},
+               {"best_f1", progress_.best_f1},
+               {"seconds", seconds_since(start)}});
+  // At an epoch's end the epoch counter has already moved on.
+  const std::int64_t epoch_shown =
+      progress_.batch_in_epoch == 0 ? progress_.epoch : progress_.epoch + 1;
+  display_.line(fmt::format(
+      "epoch {}/{}  step {}/{}  loss {:.4f}  dev loss {:.4f}  dev F1 {:.4f}{}  best {:.4f} "
+      "(step {})  {:.0f} pieces/s  {} elapsed",
+      epoch_shown, options_.epochs, progress_.step, progress_.total_steps, smoothed_loss_, dev.loss,
+      f1, improved ? " *" : "", progress_.best_f1, progress_.best_step, smoothed_rate_,
+      format_duration(progress_.train_seconds)));
+  if (stop) {
+    display_.line(fmt::format("early stopping: dev F1 has not improved in {} evaluations",
+                              options_.patience));
+  }
+  return !stop;
+}
+
+TrainOutcome Trainer::run() {
+  if (!progress_.finished) {
+    display_.line(fmt::format(
+        "{} {} parameters on {} ({} threads, {}), {} train windows, {} steps{}",
+        request_.resume ? "resuming" : "training", parameter_count(*model_), device_.str(),
+        threads_, options_.precision, dataset_.split(Split::kTrain).window_count(),
+        progress_.total_steps,
+        request_.resume ? fmt::format(", from step {}", progress_.step) : std::string()));
+  }
+  std::int64_t steps_this_run = 0;
+  bool keep_going = !progress_.finished;
+  while (keep_going && progress_.step < progress_.total_steps &&
+         progress_.epoch < options_.epochs) {
+    const auto batches =
+        make_batches(dataset_.split(Split::kTrain), static_cast<std::size_t>(options_.batch_size),
+                     true, options_.seed, static_cast<std::uint64_t>(progress_.epoch));
+    while (progress_.batch_in_epoch < static_cast<std::int64_t>(batches.size()) &&
+           progress_.step < progress_.total_steps) {
+      if (request_.stop_after_steps > 0 && steps_this_run >= request_.stop_after_steps) {
+        progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
+        save_checkpoint(request_.run_dir / "last.pt", model_, optimizer_.get(), progress_, device_);
+        display_.line(fmt::format(
+            "stopped after {} steps as asked (step {} of {}); continue with: ner-train --resume {}",
+            steps_this_run, progress_.step, progress_.total_steps, request_.run_dir.string()));
+        return TrainOutcome{};
+      }
+      train_step(batches[static_cast<std::size_t>(progress_.batch_in_epoch)]);
+      ++steps_this_run;
+      if (options_.eval_every > 0 && progress_.step % options_.eval_every == 0 &&
+          !(keep_going = evaluate_and_checkpoint()))
+        break;
+    }
+    if (!keep_going) break;
+    if (progress_.batch_in_epoch >= static_cast<std::int64_t>(batches.size())) {
+      ++progress_.epoch;
+      progress_.batch_in_epoch = 0;
+      if (options_.eval_every == 0) keep_going = evaluate_and_checkpoint();
+    }
+  }
+  if (!progress_.finished && progress_.last_evaluated_step != progress_.step)
+    evaluate_and_checkpoint();
+  if (!progress_.finished) {
+    progress_.finished = true;
+    progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
+    save_checkpoint(request_.run_dir / "last.pt", model_, optimizer_.get(), progress_, device_);
+  }
+  return finish();
+}
+
+TrainOutcome Trainer::finish() {
+  const std::filesystem::path best = request_.run_dir / "best.pt";
+  load_checkpoint(best, model_, nullptr, false, device_);
+  const EvaluationSettings settings = evaluation_settings();
+  const SplitEvaluation dev =
+      evaluate_split(model_, dataset_.split(Split::kDev), label_set_, settings);
+  const SplitEvaluation test =
+      evaluate_split(model_, dataset_.split(Split::kTest), label_set_, settings);
+  nlohmann::json label_source = nlohmann::json::object();
+  for (const Split split : kSplits)
+    label_source[std::string(split_name(split))] = dataset_.split(split).label_source;
+  nlohmann::json metrics = {
+      {"format", kMetricsFormatName},
+      {"format_version", 1},
+      {"dataset", std::filesystem::absolute(data_path_).lexically_normal().string()},
+      {"label_source", label_source},
+      {"checkpoint", "best.pt"},
+      {"best_step", progress_.best_step},
+      {"steps", progress_.step},
+      {"total_steps", progress_.total_steps},
+      {"parameters", parameter_count(*model_)},
+      {"device", device_.str()},
+      {"threads", threads_},
+      {"precision", options_.precision},
+      {"train_seconds", progress_.train_seconds},
+      {"pieces_per_second",
+       progress_.train_seconds > 0
+           ? static_cast<double>(progress_.pieces_seen) / progress_.train_seconds
+           : 0.0},
+      {"dev", {{"documents", dev.documents}, {"scores", dev.scores.to_json()}}},
+      {"test", {{"documents", test.documents}, {"scores", test.scores.to_json()}}}};
+  write_file_atomically(request_.run_dir / "metrics.json", metrics.dump(2) + "\n");
+  log_->write({{"event", "test"},
+               {"step", progress_.best_step},
+               {"f1", test.scores.micro_strict().f1()},
+               {"label_source", dataset_.split(Split::kTest).label_source}});
+  display_.line(
+      fmt::format("held-out test split: {} documents, scored against {}; best checkpoint (step {})",
+                  test.documents, scored_on_note(dataset_.split(Split::kTest).label_source),
+                  progress_.best_step));
+  TrainOutcome outcome;
+  outcome.finished = true;
+  outcome.metrics = std::move(metrics);
+  outcome.test_scores = test.scores;
+  outcome.test_label_source = dataset_.split(Split::kTest).label_source;
+  return outcome;
+}
+
+}  // namespace
+
+TrainOutcome run_training(const TrainRequest& request) {
+  Trainer trainer(request);
+  return trainer.run();
+}
+
+TrainedRun load_trained_run(const std::filesystem::path& run_dir, const std::string& checkpoint,
+                            const torch::Device& device) {
+  TrainedRun run;
+  run.run_info = read_json_file(run_dir / "run.json");
+  if (run.run_info.value("format", "") != kRunFormatName)
+    throw Error(fmt::format("{}: not a training run's run.json", (run_dir / "run.json").string()));
+  run.options = load_train_options(run_dir / "config.yaml", {});
+  try {
+    run.label_set = LabelSet(parse_tag_scheme(run.run_info.at("tag_scheme").get<std::string>()));
+    run.options.model.vocab_size = run.run_info.at("vocab_size").get<int>();
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(fmt::format("{}: {}", (run_dir / "run.json").string(), error.what()));
+  }
+  run.options.model.num_labels = static_cast<int>(run.label_set.size());
+  run.model = NerModel(run.options.model, transition_rules(run.label_set));
+  run.model->to(device);
+  load_checkpoint(run_dir / (checkpoint + ".pt"), run.model, nullptr, false, device);
+  run.model->eval();
+  return run;
+}
+
+}  // namespace ner

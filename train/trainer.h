@@ -1,0 +1,54 @@
+// The training run behind `ner-train`: dataset in, run directory out (config,
+// tokenizer, best and last checkpoints, JSONL log, held-out metrics).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "datasets/dataset_file.h"
+#include "datasets/labels.h"
+#include "datasets/span_metrics.h"
+#include "models/ner_model.h"
+#include "train/progress.h"
+#include "train/train_options.h"
+
+namespace ner {
+
+struct TrainRequest {
+  std::filesystem::path config;        // model and train sections; empty: defaults
+  std::vector<std::string> overrides;  // "section.key=value", applied last
+  std::filesystem::path data;          // dataset file; on resume, empty means the run's own
+  std::filesystem::path run_dir;       // created for a new run; the run to continue on resume
+  bool resume = false;
+  // Stop after this many steps in this invocation, saving the last
+  // checkpoint as an interruption would (0: run to the end).
+  std::int64_t stop_after_steps = 0;
+  ProgressStyle progress = ProgressStyle::kAuto;
+};
+
+struct TrainOutcome {
+  bool finished = false;   // false: stopped early by stop_after_steps, resumable
+  nlohmann::json metrics;  // what metrics.json holds, once finished
+  Scores test_scores;      // the best checkpoint on the test split
+  std::string test_label_source;
+};
+
+// Runs (or continues) training. Throws ner::Error for bad input and for a
+// non-finite loss in fp32/bf16 (the best checkpoint so far stays on disk).
+TrainOutcome run_training(const TrainRequest& request);
+
+// A trained run loaded for evaluation: its options, label set and model
+// (weights from best.pt, or last.pt when `checkpoint` says so).
+struct TrainedRun {
+  TrainOptions options;
+  LabelSet label_set{TagScheme::kBio};
+  NerModel model{nullptr};
+  nlohmann::json run_info;
+};
+TrainedRun load_trained_run(const std::filesystem::path& run_dir, const std::string& checkpoint,
+                            const torch::Device& device);
+
+}  // namespace ner
