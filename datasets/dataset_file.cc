@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <system_error>
 #include <utility>
 
@@ -135,7 +136,8 @@ void check_split(const DatasetSplit& split, std::size_t label_count, const std::
   }
   if (split.window_offsets.front() != 0 ||
       split.window_offsets.back() != static_cast<std::int64_t>(pieces) ||
-      !std::is_sorted(split.window_offsets.begin(), split.window_offsets.end())) {
+      std::adjacent_find(split.window_offsets.begin(), split.window_offsets.end(),
+                         std::greater_equal<>()) != split.window_offsets.end()) {
     fail("window offsets do not cover the pieces");
   }
   for (const std::int32_t document : split.window_document) {

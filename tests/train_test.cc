@@ -168,6 +168,27 @@ TEST_F(TrainTest, RefusesToOverwriteARunAndExplainsBadInput) {
     EXPECT_NE(std::string(error.what()).find("max_positions"), std::string::npos) << error.what();
   }
   EXPECT_THROW(run_training(request("missing.h5", "none", {})), Error);
+
+  // A start that died before its first checkpoint can simply be run again.
+  fs::create_directories(path("aborted"));
+  std::ofstream(path("aborted") / "run.json") << "{}";
+  EXPECT_TRUE(run_training(request("small.h5", "aborted", {"train.max_steps=2"})).finished);
+}
+
+TEST_F(TrainTest, OverridesGivenOnResumeBecomeTheRunsConfig) {
+  TrainRequest first = request("small.h5", "extended", {"train.epochs=1"});
+  first.stop_after_steps = 2;
+  ASSERT_FALSE(run_training(first).finished);
+  TrainRequest resumed = request("small.h5", "extended", {"train.max_steps=3"});
+  resumed.config.clear();
+  resumed.data.clear();
+  resumed.resume = true;
+  ASSERT_TRUE(run_training(resumed).finished);
+  EXPECT_NE(testing::read_text_file(path("extended") / "config.yaml").find("max_steps: 3"),
+            std::string::npos);
+  const auto metrics =
+      nlohmann::json::parse(testing::read_text_file(path("extended") / "metrics.json"));
+  EXPECT_EQ(metrics["steps"], 3);
 }
 
 TEST_F(TrainTest, NonFiniteLossStopsTheRunAndKeepsTheBestCheckpoint) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "datasets/command_line.h"
+#include "datasets/corpus.h"
 #include "datasets/error.h"
 #include "models/torch_runtime.h"
 #include "train/evaluation.h"
@@ -120,6 +121,12 @@ int run_evaluate(const EvaluateCommand& command) {
     throw ner::Error(fmt::format("{}: its labels ({}) differ from the run's", command.data.string(),
                                  dataset.tag_scheme));
   }
+  if (dataset.tokenizer_model != ner::read_file(command.run_dir / "tokenizer.model")) {
+    throw ner::Error(fmt::format(
+        "{}: prepared with another tokenizer than the run's; prepare it with --tokenizer {}",
+        command.data.string(), (command.run_dir / "tokenizer.model").string()));
+  }
+  ner::check_dataset_fits(dataset, run.options.model, command.data);
   const ner::Split split = ner::parse_split(command.split);
   const ner::DatasetSplit& data = dataset.split(split);
   ner::EvaluationSettings settings;

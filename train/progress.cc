@@ -36,9 +36,10 @@ void ProgressDisplay::update(const StepStatus& s) {
       s.total_steps > 0 ? static_cast<double>(s.step) / static_cast<double>(s.total_steps) : 0.0;
   constexpr int kWidth = 24;
   const int filled = static_cast<int>(std::lround(fraction * kWidth));
-  const double left = s.step > 0 ? s.elapsed_seconds / static_cast<double>(s.step) *
-                                       static_cast<double>(s.total_steps - s.step)
-                                 : 0.0;
+  const double left = s.steps_elapsed > 0
+                          ? s.elapsed_seconds / static_cast<double>(s.steps_elapsed) *
+                                static_cast<double>(s.total_steps - s.step)
+                          : 0.0;
   fmt::print(stderr, "\r\033[Kepoch {}/{} [{}{}] {}/{} loss {:.4f} {:.0f} pieces/s ETA {}", s.epoch,
              s.epochs, std::string(static_cast<std::size_t>(filled), '#'),
              std::string(static_cast<std::size_t>(kWidth - filled), '.'), s.step, s.total_steps,

@@ -18,9 +18,10 @@ struct StepStatus {
   std::int64_t epochs = 0;
   std::int64_t step = 0;  // steps done
   std::int64_t total_steps = 0;
-  double loss = 0;               // smoothed
-  double pieces_per_second = 0;  // smoothed
-  double elapsed_seconds = 0;
+  double loss = 0;                 // smoothed
+  double pieces_per_second = 0;    // smoothed
+  double elapsed_seconds = 0;      // in this invocation
+  std::int64_t steps_elapsed = 0;  // steps taken in this invocation
 };
 
 class ProgressDisplay {

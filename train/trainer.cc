@@ -50,15 +50,6 @@ LabelSet dataset_label_set(const DatasetFile& dataset, const std::filesystem::pa
   return label_set;
 }
 
-std::int64_t longest_window(const DatasetFile& dataset) {
-  std::int64_t longest = 0;
-  for (const DatasetSplit& split : dataset.splits) {
-    for (std::size_t w = 0; w < split.window_count(); ++w)
-      longest = std::max(longest, split.window_offsets[w + 1] - split.window_offsets[w]);
-  }
-  return longest;
-}
-
 nlohmann::json read_json_file(const std::filesystem::path& path) {
   try {
     return nlohmann::json::parse(read_file(path));
@@ -121,6 +112,7 @@ class Trainer {
   double smoothed_rate_ = 0;
   Clock::time_point session_start_ = Clock::now();
   double seconds_before_session_ = 0;
+  std::int64_t first_step_of_session_ = 0;
 };
 
 Trainer::Trainer(const TrainRequest& request) : request_(request), display_(request.progress) {
@@ -133,12 +125,16 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
     }
     run_info = read_json_file(run_dir / "run.json");
     options_ = load_train_options(run_dir / "config.yaml", request.overrides);
+    // Overrides given on resume (more epochs, say) become the run's config.
+    if (!request.overrides.empty())
+      write_file_atomically(run_dir / "config.yaml", to_yaml(options_));
     data_path_ = request.data.empty()
                      ? std::filesystem::path(run_info.at("dataset").get<std::string>())
                      : request.data;
   } else {
-    if (std::filesystem::exists(run_dir / "last.pt") ||
-        std::filesystem::exists(run_dir / "run.json")) {
+    // A run that died before its first checkpoint left nothing to resume:
+    // starting again over it is fine.
+    if (std::filesystem::exists(run_dir / "last.pt")) {
       throw Error(fmt::format(
           "{}: already holds a training run; continue it with --resume {} or choose another --out",
           run_dir.string(), run_dir.string()));
@@ -153,15 +149,17 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
   options_.model.vocab_size = dataset_vocab_size(dataset_, data_path_);
   options_.model.num_labels = static_cast<int>(label_set_.size());
   validate(options_.model);
-  const std::int64_t longest = longest_window(dataset_);
-  if (longest > options_.model.max_positions) {
-    throw Error(
-        fmt::format("{}: windows of up to {} pieces, but model.max_positions is {}; raise "
-                    "model.max_positions or prepare with a smaller data.max_len",
-                    data_path_.string(), longest, options_.model.max_positions));
-  }
+  check_dataset_fits(dataset_, options_.model, data_path_);
   if (dataset_.split(Split::kTrain).window_count() == 0)
     throw Error(fmt::format("{}: the train split is empty", data_path_.string()));
+  if (!request.resume) {
+    start_fresh();
+    // Train with exactly the values a resumed session will read back.
+    const ModelConfig sizes = options_.model;
+    options_ = load_train_options(run_dir / "config.yaml", {});
+    options_.model.vocab_size = sizes.vocab_size;
+    options_.model.num_labels = sizes.num_labels;
+  }
 
   device_ = resolve_device(options_.device);
   threads_ = configure_cpu_threads(options_.threads);
@@ -205,8 +203,7 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
                        progress_.scaler_skipped_steps);
     }
     seconds_before_session_ = progress_.train_seconds;
-  } else {
-    start_fresh();
+    first_step_of_session_ = progress_.step;
   }
   std::int64_t total = batches_per_epoch_ * options_.epochs;
   if (options_.max_steps > 0) total = std::min<std::int64_t>(total, options_.max_steps);
@@ -241,6 +238,7 @@ void Trainer::start_fresh() {
       {"label_source", label_source},
       {"data_config", dataset_.config_yaml}};
   write_file_atomically(run_dir / "run.json", run_info.dump(2) + "\n");
+  std::filesystem::remove(run_dir / "log.jsonl", error);  // from a start that never checkpointed
   write_file_atomically(run_dir / "config.yaml", to_yaml(options_));
   write_file_atomically(run_dir / "tokenizer.model", dataset_.tokenizer_model);
   // With tokenizer.model, what `ner-train prepare --tokenizer` needs to turn
@@ -265,6 +263,7 @@ StepStatus Trainer::status() const {
   s.loss = smoothed_loss_;
   s.pieces_per_second = smoothed_rate_;
   s.elapsed_seconds = seconds_since(session_start_);
+  s.steps_elapsed = progress_.step - first_step_of_session_;
   return s;
 }
 
@@ -314,7 +313,7 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
   ++progress_.batch_in_epoch;
   progress_.pieces_seen += batch.real_pieces;
   const double rate = static_cast<double>(batch.real_pieces) / std::max(seconds, 1e-9);
-  const double smoothing = progress_.step == 1 ? 1.0 : 0.05;
+  const double smoothing = progress_.step == first_step_of_session_ + 1 ? 1.0 : 0.05;
   if (std::isfinite(loss_value)) smoothed_loss_ += smoothing * (loss_value - smoothed_loss_);
   smoothed_rate_ += smoothing * (rate - smoothed_rate_);
   nlohmann::json record = {
@@ -349,16 +348,20 @@ bool Trainer::evaluate_and_checkpoint() {
     ++progress_.evaluations_without_gain;
   }
   const bool stop = progress_.evaluations_without_gain >= options_.patience;
+  if (stop) progress_.finished = true;  // a resume must not train past an early stop
   progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
   if (improved) save_checkpoint(request_.run_dir / "best.pt", model_, nullptr, progress_, device_);
   save_checkpoint(request_.run_dir / "last.pt", model_, optimizer_.get(), progress_, device_);
 
+  // At an epoch's end the epoch counter has already moved on.
+  const std::int64_t epoch_shown =
+      progress_.batch_in_epoch == 0 ? progress_.epoch : progress_.epoch + 1;
   nlohmann::json per_type = nlohmann::json::object();
   for (const EntityType type : kEntityTypes)
     per_type[std::string(tag_name(type))] = dev.scores.strict[index_of(type)].f1();
   log_->write({{"event", "evaluation"},
                {"step", progress_.step},
-               {"epoch", progress_.epoch + 1},
+               {"epoch", epoch_shown},
                {"split", "dev"},
                {"f1", f1},
                {"precision", dev.scores.micro_strict().precision()},
@@ -367,9 +370,6 @@ bool Trainer::evaluate_and_checkpoint() {
                {"loss", dev.loss},
                {"best_f1", progress_.best_f1},
                {"seconds", seconds_since(start)}});
-  // At an epoch's end the epoch counter has already moved on.
-  const std::int64_t epoch_shown =
-      progress_.batch_in_epoch == 0 ? progress_.epoch : progress_.epoch + 1;
   display_.line(fmt::format(
       "epoch {}/{}  step {}/{}  loss {:.4f}  dev loss {:.4f}  dev F1 {:.4f}{}  best {:.4f} "
       "(step {})  {:.0f} pieces/s  {} elapsed",
@@ -384,6 +384,7 @@ bool Trainer::evaluate_and_checkpoint() {
 }
 
 TrainOutcome Trainer::run() {
+  session_start_ = Clock::now();  // setup (reading the dataset, loading) is not training time
   if (!progress_.finished) {
     display_.line(fmt::format(
         "{} {} parameters on {} ({} threads, {}), {} train windows, {} steps{}",
@@ -481,6 +482,28 @@ TrainOutcome Trainer::finish() {
 }
 
 }  // namespace
+
+void check_dataset_fits(const DatasetFile& dataset, const ModelConfig& model,
+                        const std::filesystem::path& path) {
+  std::int64_t longest = 0;
+  for (const Split split : kSplits) {
+    const DatasetSplit& data = dataset.split(split);
+    for (std::size_t w = 0; w < data.window_count(); ++w)
+      longest = std::max(longest, data.window_offsets[w + 1] - data.window_offsets[w]);
+    for (const std::int32_t id : data.piece_ids) {
+      if (id < 0 || id >= model.vocab_size) {
+        throw Error(fmt::format("{}: {} split has piece id {} outside the vocabulary of {}",
+                                path.string(), split_name(split), id, model.vocab_size));
+      }
+    }
+  }
+  if (longest > model.max_positions) {
+    throw Error(
+        fmt::format("{}: windows of up to {} pieces, but model.max_positions is {}; raise "
+                    "model.max_positions or prepare with a smaller data.max_len",
+                    path.string(), longest, model.max_positions));
+  }
+}
 
 TrainOutcome run_training(const TrainRequest& request) {
   Trainer trainer(request);

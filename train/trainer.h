@@ -40,6 +40,11 @@ struct TrainOutcome {
 // non-finite loss in fp32/bf16 (the best checkpoint so far stays on disk).
 TrainOutcome run_training(const TrainRequest& request);
 
+// Throws ner::Error naming `path` when the dataset's windows are longer than
+// the model's positions or its piece ids fall outside the vocabulary.
+void check_dataset_fits(const DatasetFile& dataset, const ModelConfig& model,
+                        const std::filesystem::path& path);
+
 // A trained run loaded for evaluation: its options, label set and model
 // (weights from best.pt, or last.pt when `checkpoint` says so).
 struct TrainedRun {
