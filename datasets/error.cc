@@ -1,6 +1,9 @@
 #include "datasets/error.h"
 
+#include <algorithm>
 #include <utility>
+
+#include "datasets/utf8.h"
 
 namespace ner {
 
@@ -11,6 +14,18 @@ std::string format_location(const SourceLocation& where) {
     if (where.column > 0) text += ':' + std::to_string(where.column);
   }
   return text;
+}
+
+SourceLocation locate_byte(std::string_view text, std::size_t offset, std::string file) {
+  offset = std::min(offset, text.size());
+  const std::size_t line_start =
+      offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+  const std::size_t column_from = line_start == std::string_view::npos ? 0 : line_start + 1;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < offset; ++i)
+    line += text[i] == '\n';
+  const std::size_t column = count_code_points(text.substr(column_from, offset - column_from)) + 1;
+  return SourceLocation{std::move(file), line, column};
 }
 
 Error::Error(const std::string& message) : std::runtime_error(message), message_(message) {}

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ner {
 
@@ -18,6 +19,10 @@ struct SourceLocation {
 };
 
 std::string format_location(const SourceLocation& where);
+
+// Where byte `offset` of `text` is, as line and column (code points); the
+// bytes before it must be valid UTF-8.
+SourceLocation locate_byte(std::string_view text, std::size_t offset, std::string file);
 
 class Error : public std::runtime_error {
  public:

@@ -175,7 +175,9 @@ std::vector<Span> decode_labels(const std::vector<int>& labels, const std::vecto
   // A BILOU chunk is well formed only when it ends with L (or is a U).
   const bool need_last = mode == DecodeMode::kStrict && label_set.scheme() == TagScheme::kBilou;
   const auto close = [&](bool ended_by_last) {
-    if (open && (ended_by_last || !need_last)) spans.push_back(current);
+    // A lone whitespace piece has no content: nothing to report.
+    if (open && (ended_by_last || !need_last) && current.begin < current.end)
+      spans.push_back(current);
     open = false;
   };
   for (std::size_t i = 0; i < labels.size(); ++i) {

@@ -88,7 +88,8 @@ PieceLabels label_pieces(const std::vector<Piece>& pieces, const std::vector<Spa
 enum class DecodeMode { kLenient, kStrict };
 
 // Spans (byte offsets; char offsets left 0) from per-piece labels: from the
-// content start of the first piece to the end of the last.
+// content start of the first piece to the end of the last; empty ones (a
+// labeled whitespace piece alone) are left out.
 std::vector<Span> decode_labels(const std::vector<int>& labels, const std::vector<Piece>& pieces,
                                 const LabelSet& label_set, DecodeMode mode = DecodeMode::kLenient);
 

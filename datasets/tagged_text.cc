@@ -231,17 +231,10 @@ void require_same_plain_text(const Document& reference, const Document& other,
     ++offset;
   while (offset > 0 && !is_code_point_boundary(a, offset))
     --offset;
-  const std::size_t line_start = a.rfind('\n', offset == 0 ? 0 : offset - 1);
-  const std::size_t column_from =
-      (line_start == std::string::npos || offset == 0) ? 0 : line_start + 1;
-  std::size_t line = 1;
-  for (std::size_t i = 0; i < offset; ++i)
-    line += a[i] == '\n';
-  const std::size_t column =
-      count_code_points(std::string_view(a).substr(column_from, offset - column_from)) + 1;
+  const SourceLocation where = locate_byte(a, offset, "");
   throw Error(fmt::format(
       "{}: plain text differs from {} at line {}, column {} of the plain text (byte {})",
-      other_name, reference_name, line, column, offset));
+      other_name, reference_name, where.line, where.column, offset));
 }
 
 void assign_code_point_offsets(std::string_view text, std::vector<Span>& spans) {

@@ -1,5 +1,7 @@
 #include "models/crf.h"
 
+#include "models/decoding.h"
+
 namespace ner {
 namespace {
 
@@ -73,62 +75,31 @@ torch::Tensor CrfImpl::log_likelihood(const torch::Tensor& emissions_in, const t
   return score - log_partition;
 }
 
+CrfScores CrfImpl::scores() const {
+  torch::NoGradGuard no_grad;
+  const auto copy = [](const torch::Tensor& scores) {
+    const auto values = scores.to(torch::kFloat).cpu().contiguous();
+    return std::vector<float>(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
+  };
+  CrfScores crf;
+  crf.labels = static_cast<std::size_t>(transitions_.size(0));
+  crf.transitions = copy(transition_scores());
+  crf.start = copy(start_scores());
+  crf.end = copy(end_scores());
+  return crf;
+}
+
 std::vector<std::vector<int>> CrfImpl::decode(const torch::Tensor& emissions_in,
                                               const torch::Tensor& mask) {
   torch::NoGradGuard no_grad;
-  // Viterbi is sequential and tiny per step: plain loops over CPU copies beat
-  // launching tensor operations per piece.
   const auto emissions = emissions_in.to(torch::kFloat).cpu().contiguous();
-  const auto transitions = transition_scores().to(torch::kFloat).cpu().contiguous();
-  const auto start = start_scores().to(torch::kFloat).cpu().contiguous();
-  const auto end = end_scores().to(torch::kFloat).cpu().contiguous();
   const auto lengths = mask.sum(1).to(torch::kLong).cpu();
-  const auto e = emissions.accessor<float, 3>();
-  const auto trans = transitions.accessor<float, 2>();
-  const auto first = start.accessor<float, 1>();
-  const auto last = end.accessor<float, 1>();
-  const auto length_of = lengths.accessor<int64_t, 1>();
-  const int64_t labels = emissions.size(2);
+  const CrfScores crf = scores();
+  const int64_t window_size = emissions.size(1) * emissions.size(2);
   std::vector<std::vector<int>> paths;
-  std::vector<float> best(static_cast<std::size_t>(labels)), next(best.size());
   for (int64_t b = 0; b < emissions.size(0); ++b) {
-    const int64_t length = length_of[b];
-    std::vector<int> path(static_cast<std::size_t>(length));
-    if (length == 0) {
-      paths.push_back(std::move(path));
-      continue;
-    }
-    std::vector<int> back(static_cast<std::size_t>(length * labels), 0);
-    for (int64_t to = 0; to < labels; ++to)
-      best[static_cast<std::size_t>(to)] = first[to] + e[b][0][to];
-    for (int64_t t = 1; t < length; ++t) {
-      for (int64_t to = 0; to < labels; ++to) {
-        float top = best[0] + trans[0][to];
-        int arg = 0;
-        for (int64_t from = 1; from < labels; ++from) {
-          const float candidate = best[static_cast<std::size_t>(from)] + trans[from][to];
-          if (candidate > top) {
-            top = candidate;
-            arg = static_cast<int>(from);
-          }
-        }
-        next[static_cast<std::size_t>(to)] = top + e[b][t][to];
-        back[static_cast<std::size_t>(t * labels + to)] = arg;
-      }
-      best.swap(next);
-    }
-    int arg = 0;
-    for (int64_t to = 1; to < labels; ++to) {
-      if (best[static_cast<std::size_t>(to)] + last[to] >
-          best[static_cast<std::size_t>(arg)] + last[arg])
-        arg = static_cast<int>(to);
-    }
-    path.back() = arg;
-    for (int64_t t = length - 1; t > 0; --t) {
-      path[static_cast<std::size_t>(t - 1)] =
-          back[static_cast<std::size_t>(t * labels + path[static_cast<std::size_t>(t)])];
-    }
-    paths.push_back(std::move(path));
+    paths.push_back(crf_viterbi(emissions.data_ptr<float>() + b * window_size,
+                                static_cast<std::size_t>(lengths[b].item<int64_t>()), crf));
   }
   return paths;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "datasets/labels.h"
+#include "models/decoding.h"
 
 namespace ner {
 
@@ -28,6 +29,8 @@ class CrfImpl : public torch::nn::Module {
   torch::Tensor transition_scores() const;
   torch::Tensor start_scores() const;
   torch::Tensor end_scores() const;
+  // The same three, copied to plain fp32 arrays on the CPU.
+  CrfScores scores() const;
 
  private:
   torch::Tensor transitions_;            // (L, L) from -> to

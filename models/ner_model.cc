@@ -34,38 +34,26 @@ torch::Tensor NerModelImpl::loss(const torch::Tensor& logits, const torch::Tenso
                               .reduction(torch::kMean));
 }
 
+Decoder NerModelImpl::decoder() const {
+  Decoder decoder;
+  decoder.kind = config().decoder;
+  decoder.rules = rules_;
+  if (crf_) decoder.crf = crf_->scores();
+  return decoder;
+}
+
 std::vector<DecodedWindow> NerModelImpl::decode(const torch::Tensor& logits_in,
                                                 const torch::Tensor& attend) {
   torch::NoGradGuard no_grad;
-  const auto logits = logits_in.to(torch::kFloat);
+  const auto logits = logits_in.to(torch::kFloat).cpu().contiguous();
   const auto lengths = attend.sum(1).to(torch::kLong).cpu();
-  std::vector<DecodedWindow> windows(static_cast<std::size_t>(logits.size(0)));
-  torch::Tensor probabilities;  // (B, T, L) on the CPU
-  if (crf_) {
-    const auto paths = crf_->decode(logits, attend);
-    for (std::size_t b = 0; b < paths.size(); ++b)
-      windows[b].labels = paths[b];
-    probabilities = crf_->marginals(logits, attend).cpu().contiguous();
-  } else {
-    const auto log_probabilities = torch::log_softmax(logits, -1).cpu().contiguous();
-    const auto labels = log_probabilities.size(2);
-    for (std::size_t b = 0; b < windows.size(); ++b) {
-      const auto length = lengths[static_cast<int64_t>(b)].item<int64_t>();
-      const auto row = log_probabilities[static_cast<int64_t>(b)];
-      const float* scores = row.data_ptr<float>();
-      windows[b].labels = constrained_viterbi(std::vector<float>(scores, scores + length * labels),
-                                              static_cast<std::size_t>(length), rules_);
-    }
-    probabilities = log_probabilities.exp();
-  }
-  const auto p = probabilities.accessor<float, 3>();
-  for (std::size_t b = 0; b < windows.size(); ++b) {
-    auto& window = windows[b];
-    window.confidence.reserve(window.labels.size());
-    for (std::size_t t = 0; t < window.labels.size(); ++t) {
-      window.confidence.push_back(
-          p[static_cast<int64_t>(b)][static_cast<int64_t>(t)][window.labels[t]]);
-    }
+  const Decoder rules = decoder();
+  const int64_t window_size = logits.size(1) * logits.size(2);
+  std::vector<DecodedWindow> windows;
+  windows.reserve(static_cast<std::size_t>(logits.size(0)));
+  for (int64_t b = 0; b < logits.size(0); ++b) {
+    windows.push_back(decode_window(logits.data_ptr<float>() + b * window_size,
+                                    static_cast<std::size_t>(lengths[b].item<int64_t>()), rules));
   }
   return windows;
 }

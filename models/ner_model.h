@@ -8,17 +8,13 @@
 
 #include "datasets/labels.h"
 #include "models/crf.h"
+#include "models/decoding.h"
 #include "models/encoder.h"
 
 namespace ner {
 
 // Labels the loss ignores (padding).
 inline constexpr int64_t kIgnoredLabel = -100;
-
-struct DecodedWindow {
-  std::vector<int> labels;        // a valid sequence under the scheme, one per real piece
-  std::vector<float> confidence;  // probability of each chosen label (CRF: its marginal)
-};
 
 class NerModelImpl : public torch::nn::Module {
  public:
@@ -36,6 +32,9 @@ class NerModelImpl : public torch::nn::Module {
                      const torch::Tensor& attend, double label_smoothing);
 
   std::vector<DecodedWindow> decode(const torch::Tensor& logits, const torch::Tensor& attend);
+  // The decoding rules on plain arrays (CRF scores copied to the CPU): what
+  // decode uses and what an exported model carries.
+  Decoder decoder() const;
 
   const ModelConfig& config() const { return encoder_->config(); }
   TokenClassifier& encoder() { return encoder_; }

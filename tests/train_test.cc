@@ -98,7 +98,7 @@ TEST_F(TrainTest, TinyModelLearnsTwentyDocumentsToDevF1One) {
   EXPECT_GT(dev.at("micro").at("strict").at("gold").get<int>(), 100);
   EXPECT_EQ(outcome.metrics.at("label_source").at("dev"), "weak");
   for (const char* file : {"best.pt", "last.pt", "config.yaml", "run.json", "tokenizer.model",
-                           "metrics.json", "log.jsonl"})
+                           "metrics.json", "log.jsonl", "model.nerm"})
     EXPECT_TRUE(fs::is_regular_file(path("overfit") / file)) << file;
 }
 
@@ -138,8 +138,9 @@ TEST_F(TrainTest, ResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne) {
   second.stop_after_steps = 0;
   ASSERT_TRUE(run_training(second).finished);  // on to the end
 
-  const TrainedRun whole = load_trained_run(path("whole"), "last", torch::kCPU);
-  const TrainedRun pieces = load_trained_run(path("pieces"), "last", torch::kCPU);
+  const TrainedRun whole = load_trained_run(path("whole"), path("whole") / "last.pt", torch::kCPU);
+  const TrainedRun pieces =
+      load_trained_run(path("pieces"), path("pieces") / "last.pt", torch::kCPU);
   const auto expected = whole.model->named_parameters();
   const auto actual = pieces.model->named_parameters();
   ASSERT_EQ(expected.size(), actual.size());

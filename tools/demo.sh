@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the embedded data: generate the default corpus (weak labels
 # plus gold twins), prepare it into a dataset, train the `small` model on it and
-# print its held-out per-type F1 (scored against gold); then, when
-# ../shared/real-dev is present, score the model on those real papers too.
+# print its held-out per-type F1 (scored against gold); when ../shared/real-dev
+# is present, score the model on those real papers too; finally tag a new raw
+# paper with ner-tag, print it, score it against its gold twin, write HTML.
 # Usage: tools/demo.sh [DOCS]   (default 3000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,3 +45,19 @@ if [[ -d ../shared/real-dev ]]; then
   echo "==> tools/score_real_dev.sh $run   (real papers, gold tags; never trained on)"
   tools/score_real_dev.sh "$run"
 fi
+
+paper=$demo/paper
+rm -rf "$paper"
+echo
+echo "==> ner-corpus generate --raw --docs 1 --seed 2026 --out $paper/raw --gold $paper/gold"
+"$corpus_tool" generate --raw --docs 1 --seed 2026 --out "$paper/raw" --gold "$paper/gold" 2>/dev/null
+echo "==> ner-tag --model $run/model.nerm --out $paper/tagged $paper/raw"
+build/infer/ner-tag --model "$run/model.nerm" --out "$paper/tagged" "$paper/raw"
+echo
+cat "$paper/tagged/000000.txt"
+echo
+echo "==> ner-eval --gold $paper/gold --pred $paper/tagged"
+build/tools/eval/ner-eval --gold "$paper/gold" --pred "$paper/tagged"
+build/infer/ner-tag --model "$run/model.nerm" --format html --out "$paper/html" "$paper/raw" 2>/dev/null
+echo
+echo "HTML view: $paper/html/000000.html (open it in a browser; no network needed)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Scores a trained run on real papers: the gold-tagged texts in ../shared/real-dev
-# are prepared with the run's own tokenizer (all in the test split, gold labels,
-# no repair) and evaluated with `ner-train evaluate`. Nothing is trained on them.
-# Usage: tools/score_real_dev.sh RUN_DIR [REAL_DEV_DIR] [--json]
+# Scores a trained model on real papers the way users run it: the gold-tagged
+# texts in ../shared/real-dev are stripped of their tags, tagged with ner-tag
+# and compared with the gold by ner-eval. Nothing is trained on them.
+# Usage: tools/score_real_dev.sh RUN_DIR|MODEL.nerm [REAL_DEV_DIR] [--json]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,21 +10,16 @@ if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
   sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
-run="$1"
+model="$1"
+[[ -d "$model" ]] && model="$model/model.nerm"
 real_dev="${2:-../shared/real-dev}"
 json=()
 [[ "${3:-}" == --json ]] && json=(--json)
-train=build/train/ner-train
-for needed in "$run/tokenizer.model" "$run/data_config.yaml" "$run/best.pt"; do
-  [[ -f "$needed" ]] || { echo "score_real_dev: $needed is missing (is $run a finished run?)" >&2; exit 2; }
-done
+[[ -f "$model" ]] || { echo "score_real_dev: $model is missing (is it a finished run?)" >&2; exit 2; }
 [[ -d "$real_dev" ]] || { echo "score_real_dev: $real_dev: no such directory" >&2; exit 2; }
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/corpus/test"
-cp "$real_dev"/*.txt "$scratch/corpus/test/"
-"$train" prepare --config "$run/data_config.yaml" --tokenizer "$run/tokenizer.model" \
-  --data "$scratch/corpus" --gold "$scratch/corpus" --out "$scratch/real-dev.h5" \
-  --set data.split=folders --set data.weak_label_repair=false >&2
-"$train" evaluate --run "$run" --data "$scratch/real-dev.h5" --split test "${json[@]}"
+build/tools/corpus/ner-corpus strip "$real_dev" --out "$scratch/plain" 2>/dev/null
+build/infer/ner-tag --model "$model" --progress none --out "$scratch/tagged" "$scratch/plain" >&2
+build/tools/eval/ner-eval --gold "$real_dev" --pred "$scratch/tagged" "${json[@]}"

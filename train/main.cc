@@ -1,5 +1,5 @@
 // ner-train: the training side's command line: training (the default action),
-// `prepare` (corpus -> dataset), `evaluate` (a run on a dataset split), `env`.
+// `prepare` (corpus -> dataset), `evaluate` (a run on a dataset split), `export`, `env`.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -17,6 +17,7 @@
 #include "datasets/error.h"
 #include "models/torch_runtime.h"
 #include "train/evaluation.h"
+#include "train/export.h"
 #include "train/trainer.h"
 
 namespace {
@@ -97,7 +98,7 @@ int run_train(TrainCommand& command) {
         "\nnote: scored against WEAK labels: the dataset was prepared without --gold, so these "
         "numbers understate (or misstate) real quality\n");
   }
-  fmt::print("\nrun directory: {} (metrics.json, best.pt, last.pt, log.jsonl)\n",
+  fmt::print("\nrun directory: {} (model.nerm, metrics.json, best.pt, last.pt, log.jsonl)\n",
              request.run_dir.string());
   return ner::kExitSuccess;
 }
@@ -115,7 +116,8 @@ struct EvaluateCommand {
 int run_evaluate(const EvaluateCommand& command) {
   ner::configure_cpu_threads(command.threads);
   const torch::Device device = ner::resolve_device(command.device);
-  ner::TrainedRun run = ner::load_trained_run(command.run_dir, command.checkpoint, device);
+  ner::TrainedRun run = ner::load_trained_run(
+      command.run_dir, command.run_dir / (command.checkpoint + ".pt"), device);
   const ner::DatasetFile dataset = ner::read_dataset_file(command.data);
   if (dataset.label_names != run.label_set.names()) {
     throw ner::Error(fmt::format("{}: its labels ({}) differ from the run's", command.data.string(),
@@ -146,6 +148,22 @@ int run_evaluate(const EvaluateCommand& command) {
                command.data.string(), result.documents, data.label_source,
                result.scores.to_table());
   }
+  return ner::kExitSuccess;
+}
+
+struct ExportCommand {
+  std::filesystem::path checkpoint;
+  std::filesystem::path out;
+  bool fp16 = false;
+};
+
+int run_export(const ExportCommand& command) {
+  ner::configure_cpu_threads(0);
+  ner::export_model(command.checkpoint, command.out,
+                    command.fp16 ? ner::WeightStorage::kFp16 : ner::WeightStorage::kFp32);
+  fmt::print("wrote {} ({:.1f} MB, {} weights)\n", command.out.string(),
+             static_cast<double>(std::filesystem::file_size(command.out)) / 1e6,
+             command.fp16 ? "fp16" : "fp32");
   return ner::kExitSuccess;
 }
 
@@ -212,6 +230,19 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   evaluate_app->add_flag("--json", evaluate.json, "Print JSON instead of a table");
 
+  ExportCommand export_command;
+  CLI::App* export_app = app.add_subcommand(
+      "export", "Write a checkpoint as one self-contained model file for ner-tag");
+  export_app
+      ->add_option("--checkpoint", export_command.checkpoint,
+                   "Checkpoint inside a run directory, e.g. RUN_DIR/best.pt")
+      ->required()
+      ->check(CLI::ExistingFile);
+  export_app->add_option("--out", export_command.out, "Model file to write (e.g. model.nerm)")
+      ->required();
+  export_app->add_flag("--fp16", export_command.fp16,
+                       "Store weights in fp16 (half the size; computed in fp32)");
+
   // Listed for --help; main() hands `prepare` to ner-train-prepare before parsing.
   app.add_subcommand(
          "prepare",
@@ -221,6 +252,7 @@ int main(int argc, char** argv) {
   return ner::run_command_line(app, argc, argv, [&] {
     if (*env) return run_env(env_json, env_threads);
     if (*evaluate_app) return run_evaluate(evaluate);
+    if (*export_app) return run_export(export_command);
     return run_train(train);
   });
 }

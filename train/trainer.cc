@@ -13,6 +13,7 @@
 #include "train/batches.h"
 #include "train/checkpoint.h"
 #include "train/evaluation.h"
+#include "train/export.h"
 #include "train/mixed_precision.h"
 #include "train/schedule.h"
 
@@ -507,10 +508,15 @@ void check_dataset_fits(const DatasetFile& dataset, const ModelConfig& model,
 
 TrainOutcome run_training(const TrainRequest& request) {
   Trainer trainer(request);
-  return trainer.run();
+  TrainOutcome outcome = trainer.run();
+  if (outcome.finished) {
+    export_model(request.run_dir / "best.pt", request.run_dir / "model.nerm", WeightStorage::kFp32);
+  }
+  return outcome;
 }
 
-TrainedRun load_trained_run(const std::filesystem::path& run_dir, const std::string& checkpoint,
+TrainedRun load_trained_run(const std::filesystem::path& run_dir,
+                            const std::filesystem::path& checkpoint_file,
                             const torch::Device& device) {
   TrainedRun run;
   run.run_info = read_json_file(run_dir / "run.json");
@@ -526,7 +532,7 @@ TrainedRun load_trained_run(const std::filesystem::path& run_dir, const std::str
   run.options.model.num_labels = static_cast<int>(run.label_set.size());
   run.model = NerModel(run.options.model, transition_rules(run.label_set));
   run.model->to(device);
-  load_checkpoint(run_dir / (checkpoint + ".pt"), run.model, nullptr, false, device);
+  run.progress = load_checkpoint(checkpoint_file, run.model, nullptr, false, device);
   run.model->eval();
   return run;
 }

@@ -10,9 +10,10 @@
 
 #include "datasets/dataset_file.h"
 #include "datasets/labels.h"
+#include "datasets/progress.h"
 #include "datasets/span_metrics.h"
 #include "models/ner_model.h"
-#include "train/progress.h"
+#include "train/checkpoint.h"
 #include "train/train_options.h"
 
 namespace ner {
@@ -45,15 +46,17 @@ TrainOutcome run_training(const TrainRequest& request);
 void check_dataset_fits(const DatasetFile& dataset, const ModelConfig& model,
                         const std::filesystem::path& path);
 
-// A trained run loaded for evaluation: its options, label set and model
-// (weights from best.pt, or last.pt when `checkpoint` says so).
+// A trained run loaded for evaluation or export: its options, label set and
+// model with the weights of `checkpoint_file` (the run's best.pt, last.pt).
 struct TrainedRun {
   TrainOptions options;
   LabelSet label_set{TagScheme::kBio};
   NerModel model{nullptr};
   nlohmann::json run_info;
+  TrainingProgress progress;  // where the checkpoint was taken
 };
-TrainedRun load_trained_run(const std::filesystem::path& run_dir, const std::string& checkpoint,
+TrainedRun load_trained_run(const std::filesystem::path& run_dir,
+                            const std::filesystem::path& checkpoint_file,
                             const torch::Device& device);
 
 }  // namespace ner

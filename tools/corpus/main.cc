@@ -1,4 +1,4 @@
-// ner-corpus: tools for tagged corpora (stats; the generator joins later).
+// ner-corpus: tools for tagged corpora: statistics, the generator, and strip.
 // A thin command line over ner_data and the corpus statistics.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -124,6 +125,31 @@ int run_generate(GenerateOptions& options) {
   return ner::kExitSuccess;
 }
 
+struct StripOptions {
+  std::string input;
+  std::string out;
+  std::string on_error = "fail";
+};
+
+// Writes each document's plain text (tags removed, every other byte kept)
+// under `out` at its corpus-relative path: raw input for a tagger, whose
+// output can be scored against the tagged original.
+int run_strip(const StripOptions& options) {
+  ner::CorpusOptions corpus_options;
+  corpus_options.on_error = ner::parse_on_error(options.on_error);
+  corpus_options.on_skip = [](const ner::SkippedDocument& skipped) {
+    fmt::print(stderr, "ner-corpus: skipped {}\n", skipped.reason);
+  };
+  const std::filesystem::path out = options.out;
+  const bool single_file = std::filesystem::is_regular_file(options.input);
+  const ner::CorpusReport report =
+      ner::for_each_document(options.input, corpus_options, [&](ner::Document&& document) {
+        ner::write_file_atomically(single_file ? out : out / document.name, document.text);
+      });
+  fmt::print(stderr, "wrote {} plain-text documents to {}\n", report.read, options.out);
+  return report.skipped.empty() ? ner::kExitSuccess : ner::kExitPartial;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -203,7 +229,19 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
 
+  StripOptions strip_options;
+  CLI::App* strip = app.add_subcommand(
+      "strip", "Writes the plain text of tagged documents (tags removed, all other bytes kept)");
+  strip->add_option("input", strip_options.input, "Tagged corpus: a directory (*.txt) or a file")
+      ->required();
+  strip->add_option("--out", strip_options.out, "Output directory (a file for a file input)")
+      ->required();
+  strip->add_option("--on-error", strip_options.on_error, "fail or skip a malformed document")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fail", "skip"}));
+
   return ner::run_command_line(app, argc, argv, [&] {
+    if (*strip) return run_strip(strip_options);
     if (*stats) return run_stats(stats_options);
     if (*generate) return run_generate(generate_options);
     return ner::kExitError;

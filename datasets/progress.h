@@ -1,5 +1,5 @@
-// What a training run shows while it works: a one-line progress bar on a
-// terminal, else one line per evaluation, plus a JSONL log of every step.
+// What long work shows while it runs: a one-line progress bar on a terminal,
+// else only the lines it reports, plus a JSONL log of training steps.
 #pragma once
 
 #include <chrono>
@@ -34,11 +34,16 @@ class ProgressDisplay {
 
   // Redraws the bar (at most a few times a second); silent without a bar.
   void update(const StepStatus& status);
+  // The same for counted work: "[###...] 40/100 files 12.3 files/s ETA 5s".
+  void update_count(std::size_t done, std::size_t total, const std::string& unit,
+                    double elapsed_seconds);
   // A line of its own (evaluations, notes), shown in every style but quiet.
   void line(const std::string& text);
 
  private:
   void clear_bar();
+  // Draws `text` as the bar unless one was drawn in the last 200 ms (`final` always draws).
+  void draw(const std::string& text, bool final);
   bool bar_ = false;
   bool quiet_ = false;
   bool bar_visible_ = false;

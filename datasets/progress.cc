@@ -1,8 +1,9 @@
-#include "train/progress.h"
+#include "datasets/progress.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -26,26 +27,51 @@ void ProgressDisplay::clear_bar() {
   bar_visible_ = false;
 }
 
-void ProgressDisplay::update(const StepStatus& s) {
+namespace {
+
+constexpr int kBarWidth = 24;
+
+std::string bar_of(double fraction) {
+  const int filled = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * kBarWidth));
+  return "[" + std::string(static_cast<std::size_t>(filled), '#') +
+         std::string(static_cast<std::size_t>(kBarWidth - filled), '.') + "]";
+}
+
+}  // namespace
+
+void ProgressDisplay::draw(const std::string& text, bool final) {
   if (!bar_ || quiet_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (bar_visible_ && s.step < s.total_steps && now - last_draw_ < std::chrono::milliseconds(200))
-    return;
+  if (bar_visible_ && !final && now - last_draw_ < std::chrono::milliseconds(200)) return;
   last_draw_ = now;
+  fmt::print(stderr, "\r\033[K{}", text);
+  std::fflush(stderr);
+  bar_visible_ = true;
+}
+
+void ProgressDisplay::update(const StepStatus& s) {
+  if (!bar_ || quiet_) return;
   const double fraction =
       s.total_steps > 0 ? static_cast<double>(s.step) / static_cast<double>(s.total_steps) : 0.0;
-  constexpr int kWidth = 24;
-  const int filled = static_cast<int>(std::lround(fraction * kWidth));
   const double left = s.steps_elapsed > 0
                           ? s.elapsed_seconds / static_cast<double>(s.steps_elapsed) *
                                 static_cast<double>(s.total_steps - s.step)
                           : 0.0;
-  fmt::print(stderr, "\r\033[Kepoch {}/{} [{}{}] {}/{} loss {:.4f} {:.0f} pieces/s ETA {}", s.epoch,
-             s.epochs, std::string(static_cast<std::size_t>(filled), '#'),
-             std::string(static_cast<std::size_t>(kWidth - filled), '.'), s.step, s.total_steps,
-             s.loss, s.pieces_per_second, format_duration(left));
-  std::fflush(stderr);
-  bar_visible_ = true;
+  draw(fmt::format("epoch {}/{} {} {}/{} loss {:.4f} {:.0f} pieces/s ETA {}", s.epoch, s.epochs,
+                   bar_of(fraction), s.step, s.total_steps, s.loss, s.pieces_per_second,
+                   format_duration(left)),
+       s.step >= s.total_steps);
+}
+
+void ProgressDisplay::update_count(std::size_t done, std::size_t total, const std::string& unit,
+                                   double elapsed_seconds) {
+  if (!bar_ || quiet_) return;
+  const double rate = elapsed_seconds > 0 ? static_cast<double>(done) / elapsed_seconds : 0.0;
+  const double left = rate > 0 ? static_cast<double>(total - std::min(done, total)) / rate : 0.0;
+  draw(fmt::format("{} {}/{} {} {:.1f} {}/s ETA {}",
+                   bar_of(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0),
+                   done, total, unit, rate, unit, format_duration(left)),
+       done >= total);
 }
 
 void ProgressDisplay::line(const std::string& text) {

@@ -1,0 +1,325 @@
+#include "infer/engine.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <thread>
+#include <unsupported/Eigen/SpecialFunctions>
+
+#include "datasets/error.h"
+
+#ifdef NER_ENGINE_HAS_BLAS
+// The Fortran BLAS interface every BLAS exports (column-major).
+extern "C" void sgemm_(const char* transa, const char* transb, const int* m, const int* n,
+                       const int* k, const float* alpha, const float* a, const int* lda,
+                       const float* b, const int* ldb, const float* beta, float* c, const int* ldc);
+// OpenBLAS only: its own thread pool would fight ours. Weak, so any other
+// BLAS still links.
+extern "C" void openblas_set_num_threads(int threads) __attribute__((weak));
+#endif
+
+namespace ner {
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowVector = Eigen::RowVectorXf;
+
+// LibTorch's LayerNorm default.
+constexpr float kNormEpsilon = 1e-5f;
+// Below this many rows per thread, splitting a matrix product costs more
+// than it saves.
+constexpr Eigen::Index kMinRowsPerThread = 16;
+
+struct Linear {
+  RowMatrix weight_t;  // (in, out): LibTorch's (out, in) weight transposed
+  RowVector bias;
+};
+
+struct Norm {
+  RowVector gain;
+  RowVector bias;
+};
+
+struct Block {
+  Norm attn_norm;
+  Linear qkv;
+  Linear attn_out;
+  Norm ffn_norm;
+  Linear ffn_in;
+  Linear ffn_out;
+};
+
+class WeightLoader {
+ public:
+  WeightLoader(const ModelFile& model, const std::string& source)
+      : model_(model), source_(source) {}
+
+  RowMatrix matrix(const std::string& name, std::int64_t rows, std::int64_t cols) const {
+    const WeightTensor& tensor = require_tensor(model_, name, {rows, cols}, source_);
+    return Eigen::Map<const RowMatrix>(tensor.values.data(), rows, cols);
+  }
+  RowVector vector(const std::string& name, std::int64_t size) const {
+    const WeightTensor& tensor = require_tensor(model_, name, {size}, source_);
+    return Eigen::Map<const RowVector>(tensor.values.data(), size);
+  }
+  Linear linear(const std::string& prefix, std::int64_t in, std::int64_t out) const {
+    return {matrix(prefix + ".weight", out, in).transpose(), vector(prefix + ".bias", out)};
+  }
+  Norm norm(const std::string& prefix, std::int64_t size) const {
+    return {vector(prefix + ".weight", size), vector(prefix + ".bias", size)};
+  }
+
+ private:
+  const ModelFile& model_;
+  const std::string& source_;
+};
+
+// out = in * weight_t (+ out when accumulating) for row-major matrices of
+// exactly these shapes.
+void blas_product(const float* in, const float* weight_t, float* out, Eigen::Index rows,
+                  Eigen::Index inner, Eigen::Index cols, bool accumulate) {
+#ifdef NER_ENGINE_HAS_BLAS
+  // Row-major out (rows, cols) is column-major out^T = weight_t^T * in^T.
+  const int m = static_cast<int>(cols), n = static_cast<int>(rows), k = static_cast<int>(inner);
+  const float one = 1.0f, beta = accumulate ? 1.0f : 0.0f;
+  sgemm_("N", "N", &m, &n, &k, &one, weight_t, &m, in, &k, &beta, out, &m);
+#else
+  (void)in, (void)weight_t, (void)out, (void)rows, (void)inner, (void)cols, (void)accumulate;
+#endif
+}
+
+}  // namespace
+
+GemmBackend default_gemm_backend() {
+#ifdef NER_ENGINE_HAS_BLAS
+  return GemmBackend::kBlas;
+#else
+  return GemmBackend::kEigen;
+#endif
+}
+
+GemmBackend parse_gemm_backend(std::string_view name) {
+  if (name == "eigen") return GemmBackend::kEigen;
+  if (name == "blas") {
+#ifdef NER_ENGINE_HAS_BLAS
+    return GemmBackend::kBlas;
+#else
+    throw Error("this build has no BLAS: use --gemm eigen");
+#endif
+  }
+  throw Error(fmt::format("unknown GEMM backend '{}': use eigen or blas", name));
+}
+
+struct Engine::State {
+  ModelConfig config;
+  Decoder decoder;
+  int threads = 1;
+  GemmBackend gemm = GemmBackend::kEigen;
+  RowMatrix tokens;
+  RowMatrix positions;
+  std::vector<Block> blocks;
+  Norm final_norm;
+  Linear head;
+  // Activations, grown to the largest batch seen and reused.
+  RowMatrix x, normed, qkv, attended, hidden;
+  std::vector<RowMatrix> scores;  // one (T, T) attention buffer per thread
+
+  // Calls body(first_row, row_count) on disjoint row ranges, in parallel.
+  template <typename Body>
+  void for_row_ranges(Eigen::Index rows, const Body& body) const {
+    const int chunks = static_cast<int>(
+        std::clamp<Eigen::Index>(rows / kMinRowsPerThread, 1, static_cast<Eigen::Index>(threads)));
+    if (chunks == 1) {
+      body(Eigen::Index{0}, rows);
+      return;
+    }
+#pragma omp parallel for num_threads(chunks) schedule(static)
+    for (int chunk = 0; chunk < chunks; ++chunk) {
+      const Eigen::Index first = rows * chunk / chunks;
+      const Eigen::Index last = rows * (chunk + 1) / chunks;
+      body(first, last - first);
+    }
+  }
+
+  // target = source * layer.weight_t + bias, or += with `accumulate`.
+  template <typename Target>
+  void product(const Linear& layer, const RowMatrix& in, Target&& target, Eigen::Index first,
+               Eigen::Index count, bool accumulate) const {
+    if (gemm == GemmBackend::kBlas) {
+      blas_product(in.data() + first * in.cols(), layer.weight_t.data(), target.data(), count,
+                   layer.weight_t.rows(), layer.weight_t.cols(), accumulate);
+    } else if (accumulate) {
+      target.noalias() += in.middleRows(first, count) * layer.weight_t;
+    } else {
+      target.noalias() = in.middleRows(first, count) * layer.weight_t;
+    }
+    target.rowwise() += layer.bias;
+  }
+
+  void apply_linear(const Linear& layer, const RowMatrix& in, RowMatrix& out,
+                    Eigen::Index rows) const {
+    for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
+      product(layer, in, out.middleRows(first, count), first, count, false);
+    });
+  }
+
+  void apply_norm(const Norm& norm, const RowMatrix& in, RowMatrix& out, Eigen::Index rows) const {
+    for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
+      for (Eigen::Index r = first; r < first + count; ++r) {
+        const auto row = in.row(r).array();
+        const float mean = row.mean();
+        const float variance = (row - mean).square().mean();
+        const float scale = 1.0f / std::sqrt(variance + kNormEpsilon);
+        out.row(r).array() = (row - mean) * scale * norm.gain.array() + norm.bias.array();
+      }
+    });
+  }
+
+  // Exact (erf) GELU, as torch::gelu computes it by default.
+  void apply_gelu(RowMatrix& values, Eigen::Index rows) const {
+    for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
+      auto block = values.middleRows(first, count).array();
+      block = 0.5f * block * (1.0f + (block * static_cast<float>(M_SQRT1_2)).erf());
+    });
+  }
+
+  void attention(const std::vector<std::size_t>& offsets) {
+    const Eigen::Index heads = config.heads, head_dim = config.head_dim(),
+                       channels = config.d_model;
+    const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+    const int tasks = static_cast<int>((offsets.size() - 1) * static_cast<std::size_t>(heads));
+#pragma omp parallel for num_threads(std::min(threads, tasks)) schedule(dynamic)
+    for (int task = 0; task < tasks; ++task) {
+      const auto window = static_cast<std::size_t>(task / heads);
+      const Eigen::Index head = task % heads;
+      const auto first = static_cast<Eigen::Index>(offsets[window]);
+      const auto length = static_cast<Eigen::Index>(offsets[window + 1]) - first;
+      const auto q = qkv.block(first, head * head_dim, length, head_dim);
+      const auto k = qkv.block(first, channels + head * head_dim, length, head_dim);
+      const auto v = qkv.block(first, 2 * channels + head * head_dim, length, head_dim);
+      auto s = scores[static_cast<std::size_t>(omp_get_thread_num())].topLeftCorner(length, length);
+      s.noalias() = (q * scale) * k.transpose();
+      for (Eigen::Index r = 0; r < length; ++r) {
+        auto row = s.row(r).array();
+        row = (row - row.maxCoeff()).exp();
+        row /= row.sum();
+      }
+      attended.block(first, head * head_dim, length, head_dim).noalias() = s * v;
+    }
+  }
+};
+
+Engine::Engine(const ModelFile& model, int threads, const std::string& source, GemmBackend gemm)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.gemm = gemm;
+#ifdef NER_ENGINE_HAS_BLAS
+  if (gemm == GemmBackend::kBlas && openblas_set_num_threads != nullptr)
+    openblas_set_num_threads(1);
+#endif
+  s.config = model.config;
+  s.decoder = model.decoder();
+  s.threads =
+      threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const ModelConfig& c = s.config;
+  const WeightLoader load(model, source);
+  s.tokens = load.matrix("encoder.tokens.weight", c.vocab_size, c.d_model);
+  s.positions = load.matrix("encoder.positions.weight", c.max_positions, c.d_model);
+  for (int i = 0; i < c.layers; ++i) {
+    const std::string prefix = fmt::format("encoder.blocks.{}.", i);
+    Block block;
+    block.attn_norm = load.norm(prefix + "attn_norm", c.d_model);
+    block.qkv = load.linear(prefix + "qkv", c.d_model, 3 * c.d_model);
+    block.attn_out = load.linear(prefix + "attn_out", c.d_model, c.d_model);
+    block.ffn_norm = load.norm(prefix + "ffn_norm", c.d_model);
+    block.ffn_in = load.linear(prefix + "ffn_in", c.d_model, c.ffn);
+    block.ffn_out = load.linear(prefix + "ffn_out", c.ffn, c.d_model);
+    s.blocks.push_back(std::move(block));
+  }
+  s.final_norm = load.norm("encoder.final_norm", c.d_model);
+  s.head = load.linear("encoder.head", c.d_model, c.num_labels);
+  s.scores.assign(static_cast<std::size_t>(s.threads), RowMatrix(c.max_positions, c.max_positions));
+}
+
+Engine::~Engine() = default;
+
+const ModelConfig& Engine::config() const {
+  return state_->config;
+}
+
+int Engine::threads() const {
+  return state_->threads;
+}
+
+void Engine::forward(const std::vector<std::vector<std::int32_t>>& windows, BatchLogits& logits) {
+  State& s = *state_;
+  const ModelConfig& c = s.config;
+  logits.labels = static_cast<std::size_t>(c.num_labels);
+  logits.offsets.assign(1, 0);
+  for (const auto& window : windows) {
+    if (window.empty() || window.size() > static_cast<std::size_t>(c.max_positions)) {
+      throw Error(fmt::format("engine: a window of {} pieces; the model takes 1 to {}",
+                              window.size(), c.max_positions));
+    }
+    logits.offsets.push_back(logits.offsets.back() + window.size());
+  }
+  const auto rows = static_cast<Eigen::Index>(logits.offsets.back());
+  const auto grow = [rows](RowMatrix& buffer, Eigen::Index cols) {
+    if (buffer.rows() < rows || buffer.cols() != cols)
+      buffer.resize(std::max(rows, buffer.rows()), cols);
+  };
+  grow(s.x, c.d_model);
+  grow(s.normed, c.d_model);
+  grow(s.qkv, 3 * c.d_model);
+  grow(s.attended, c.d_model);
+  grow(s.hidden, c.ffn);
+
+  Eigen::Index row = 0;
+  for (const auto& window : windows) {
+    for (std::size_t t = 0; t < window.size(); ++t, ++row) {
+      const std::int32_t id = window[t];
+      if (id < 0 || id >= c.vocab_size)
+        throw Error(
+            fmt::format("engine: piece id {} outside the vocabulary of {}", id, c.vocab_size));
+      s.x.row(row) = s.tokens.row(id) + s.positions.row(static_cast<Eigen::Index>(t));
+    }
+  }
+  for (const Block& block : s.blocks) {
+    s.apply_norm(block.attn_norm, s.x, s.normed, rows);
+    s.apply_linear(block.qkv, s.normed, s.qkv, rows);
+    s.attention(logits.offsets);
+    s.apply_linear(block.attn_out, s.attended, s.normed, rows);
+    s.x.topRows(rows) += s.normed.topRows(rows);
+    s.apply_norm(block.ffn_norm, s.x, s.normed, rows);
+    s.apply_linear(block.ffn_in, s.normed, s.hidden, rows);
+    s.apply_gelu(s.hidden, rows);
+    s.for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
+      s.product(block.ffn_out, s.hidden, s.x.middleRows(first, count), first, count, true);
+    });
+  }
+  s.apply_norm(s.final_norm, s.x, s.normed, rows);
+  logits.values.resize(static_cast<std::size_t>(rows) * logits.labels);
+  Eigen::Map<RowMatrix> out(logits.values.data(), rows, c.num_labels);
+  s.for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
+    s.product(s.head, s.normed, out.middleRows(first, count), first, count, false);
+  });
+}
+
+std::vector<DecodedWindow> Engine::tag(const std::vector<std::vector<std::int32_t>>& windows) {
+  BatchLogits logits;
+  forward(windows, logits);
+  std::vector<DecodedWindow> decoded(windows.size());
+  const int count = static_cast<int>(windows.size());
+#pragma omp parallel for num_threads(std::max(1, std::min(state_->threads, count))) \
+    schedule(dynamic)
+  for (int w = 0; w < count; ++w) {
+    const auto index = static_cast<std::size_t>(w);
+    decoded[index] = decode_window(logits.window(index), logits.length(index), state_->decoder);
+  }
+  return decoded;
+}
+
+}  // namespace ner

@@ -1,0 +1,194 @@
+#include "infer/output_formats.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "datasets/entity_type.h"
+#include "datasets/error.h"
+
+namespace ner {
+namespace {
+
+// Scores with four decimals: enough to rank, short to read.
+double rounded(double score) {
+  return std::round(score * 1e4) / 1e4;
+}
+
+std::string jsonl_document(const std::string& name, std::string_view text,
+                           const TaggedDocument& tagged) {
+  nlohmann::json entities = nlohmann::json::array();
+  for (std::size_t i = 0; i < tagged.spans.size(); ++i) {
+    const Span& span = tagged.spans[i];
+    entities.push_back({{"start", span.char_begin},
+                        {"end", span.char_end},
+                        {"label", tag_name(span.type)},
+                        {"text", text.substr(span.begin, span.end - span.begin)},
+                        {"score", rounded(tagged.scores[i])}});
+  }
+  const nlohmann::json document = {
+      {"document", name}, {"text", text}, {"entities", std::move(entities)}};
+  return document.dump() + "\n";
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Tokens are runs of non-space bytes, cut again at entity edges so no token
+// straddles one; a text line ends a sentence (a blank line) unless an entity
+// goes on across the break.
+std::string conll_document(std::string_view text, const TaggedDocument& tagged) {
+  std::string out = "-DOCSTART- O\n\n";
+  std::size_t span = 0;
+  std::size_t position = 0;
+  bool sentence_open = false;
+  while (position < text.size()) {
+    while (span < tagged.spans.size() && tagged.spans[span].end <= position)
+      ++span;
+    if (is_space(text[position])) {
+      // A line break inside an entity (a wrapped name) does not end the sentence.
+      const bool inside_entity = span < tagged.spans.size() && tagged.spans[span].begin < position;
+      if (text[position] == '\n' && sentence_open && !inside_entity) {
+        out += '\n';
+        sentence_open = false;
+      }
+      ++position;
+      continue;
+    }
+    std::size_t end = position;
+    while (end < text.size() && !is_space(text[end]))
+      ++end;
+    std::string tag = "O";
+    if (span < tagged.spans.size() && tagged.spans[span].begin <= position) {
+      end = std::min(end, tagged.spans[span].end);
+      tag = fmt::format("{}-{}", tagged.spans[span].begin == position ? 'B' : 'I',
+                        tag_name(tagged.spans[span].type));
+    } else if (span < tagged.spans.size()) {
+      end = std::min(end, tagged.spans[span].begin);
+    }
+    fmt::format_to(std::back_inserter(out), "{} {}\n", text.substr(position, end - position), tag);
+    sentence_open = true;
+    position = end;
+  }
+  if (sentence_open) out += '\n';
+  return out;
+}
+
+std::string html_escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string html_document(const std::string& name, std::string_view text,
+                          const TaggedDocument& tagged) {
+  std::string out = fmt::format("<section>\n<h2>{}</h2>\n<p class=\"count\">{} entities</p>\n<pre>",
+                                html_escaped(name), tagged.spans.size());
+  std::size_t position = 0;
+  for (std::size_t i = 0; i < tagged.spans.size(); ++i) {
+    const Span& span = tagged.spans[i];
+    out += html_escaped(text.substr(position, span.begin - position));
+    fmt::format_to(std::back_inserter(out), "<mark class=\"{0}\" title=\"{0} {1:.2f}\">{2}</mark>",
+                   tag_name(span.type), tagged.scores[i],
+                   html_escaped(text.substr(span.begin, span.end - span.begin)));
+    position = span.end;
+  }
+  out += html_escaped(text.substr(position));
+  out += "</pre>\n</section>\n";
+  return out;
+}
+
+// One colour per type, readable on white, distinct for colour-blind readers
+// as far as six colours allow (Okabe-Ito palette, lightened).
+constexpr std::pair<EntityType, const char*> kColours[] = {
+    {EntityType::kModel, "#f5c16c"},    {EntityType::kParams, "#9fd3f2"},
+    {EntityType::kCountry, "#8fe0c4"},  {EntityType::kYear, "#f7ef8a"},
+    {EntityType::kHardware, "#f2a98a"}, {EntityType::kTraining, "#e1b3d3"}};
+
+}  // namespace
+
+OutputFormat parse_output_format(std::string_view name) {
+  if (name == "inline") return OutputFormat::kInline;
+  if (name == "jsonl") return OutputFormat::kJsonl;
+  if (name == "conll") return OutputFormat::kConll;
+  if (name == "html") return OutputFormat::kHtml;
+  throw Error(fmt::format("unknown output format '{}': use inline, jsonl, conll or html", name));
+}
+
+std::string output_file_name(OutputFormat format, const std::string& document_name) {
+  if (format == OutputFormat::kInline) return document_name;
+  std::string stem = document_name;
+  if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".txt") == 0)
+    stem.resize(stem.size() - 4);
+  switch (format) {
+    case OutputFormat::kJsonl:
+      return stem + ".jsonl";
+    case OutputFormat::kConll:
+      return stem + ".conll";
+    default:
+      return stem + ".html";
+  }
+}
+
+std::string format_header(OutputFormat format, std::string_view title) {
+  if (format != OutputFormat::kHtml) return "";
+  std::string styles;
+  std::string legend;
+  for (const auto& [type, colour] : kColours) {
+    fmt::format_to(std::back_inserter(styles), "mark.{0} {{ background: {1}; }}\n", tag_name(type),
+                   colour);
+    fmt::format_to(std::back_inserter(legend), "<mark class=\"{0}\">{0}</mark> ", tag_name(type));
+  }
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<title>{0}</title>\n<style>\n"
+      "body {{ font-family: sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}\n"
+      "pre {{ white-space: pre-wrap; font-family: inherit; line-height: 1.6; }}\n"
+      "mark {{ padding: 0 0.15em; border-radius: 0.2em; }}\n"
+      ".legend {{ position: sticky; top: 0; background: #fff; padding: 0.5em 0; "
+      "border-bottom: 1px solid #ccc; }}\n.count {{ color: #666; }}\n{1}</style>\n</head>\n"
+      "<body>\n<h1>{0}</h1>\n<p class=\"legend\">{2}&mdash; hover over an entity for its "
+      "score</p>\n",
+      html_escaped(title), styles, legend);
+}
+
+std::string format_footer(OutputFormat format) {
+  return format == OutputFormat::kHtml ? "</body>\n</html>\n" : "";
+}
+
+std::string format_document(OutputFormat format, const std::string& name, std::string_view text,
+                            const TaggedDocument& tagged) {
+  switch (format) {
+    case OutputFormat::kInline:
+      return render_tagged_text(text, tagged.spans);
+    case OutputFormat::kJsonl:
+      return jsonl_document(name, text, tagged);
+    case OutputFormat::kConll:
+      return conll_document(text, tagged);
+    case OutputFormat::kHtml:
+      return html_document(name, text, tagged);
+  }
+  return "";
+}
+
+}  // namespace ner

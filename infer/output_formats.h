@@ -1,0 +1,32 @@
+// What ner-tag writes: the input with inline tags, JSON lines with code-point
+// offsets, CoNLL (IOB2) columns, or one self-contained HTML page.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "infer/tagger.h"
+
+namespace ner {
+
+enum class OutputFormat { kInline, kJsonl, kConll, kHtml };
+
+// "inline", "jsonl", "conll" or "html"; throws ner::Error otherwise.
+OutputFormat parse_output_format(std::string_view name);
+
+// The file name a document's output gets under --out: inline keeps the
+// input's name, the others replace a ".txt" extension with their own.
+std::string output_file_name(OutputFormat format, const std::string& document_name);
+
+// Text before the first document and after the last (the HTML page's head
+// and tail; empty for the other formats).
+std::string format_header(OutputFormat format, std::string_view title);
+std::string format_footer(OutputFormat format);
+
+// One document in the format. Inline output is the input with tags inserted
+// and every other byte unchanged; it throws ner::Error when the text itself
+// contains something that reads as an entity tag.
+std::string format_document(OutputFormat format, const std::string& name, std::string_view text,
+                            const TaggedDocument& tagged);
+
+}  // namespace ner

@@ -1,0 +1,119 @@
+#include "models/decoding.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ner {
+namespace {
+
+float log_sum_exp(const float* values, std::size_t count, std::size_t step) {
+  float top = -std::numeric_limits<float>::infinity();
+  for (std::size_t i = 0; i < count; ++i)
+    top = std::max(top, values[i * step]);
+  if (!std::isfinite(top)) return top;
+  double sum = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    sum += std::exp(static_cast<double>(values[i * step] - top));
+  return top + static_cast<float>(std::log(sum));
+}
+
+}  // namespace
+
+std::vector<int> crf_viterbi(const float* emissions, std::size_t length, const CrfScores& crf) {
+  const std::size_t labels = crf.labels;
+  std::vector<int> path(length);
+  if (length == 0) return path;
+  std::vector<float> best(labels), next(labels);
+  std::vector<int> back(length * labels, 0);
+  for (std::size_t to = 0; to < labels; ++to)
+    best[to] = crf.start[to] + emissions[to];
+  for (std::size_t t = 1; t < length; ++t) {
+    for (std::size_t to = 0; to < labels; ++to) {
+      float top = best[0] + crf.transitions[to];
+      int arg = 0;
+      for (std::size_t from = 1; from < labels; ++from) {
+        const float candidate = best[from] + crf.transitions[from * labels + to];
+        if (candidate > top) {
+          top = candidate;
+          arg = static_cast<int>(from);
+        }
+      }
+      next[to] = top + emissions[t * labels + to];
+      back[t * labels + to] = arg;
+    }
+    best.swap(next);
+  }
+  std::size_t arg = 0;
+  for (std::size_t to = 1; to < labels; ++to) {
+    if (best[to] + crf.end[to] > best[arg] + crf.end[arg]) arg = to;
+  }
+  path.back() = static_cast<int>(arg);
+  for (std::size_t t = length - 1; t > 0; --t)
+    path[t - 1] = back[t * labels + static_cast<std::size_t>(path[t])];
+  return path;
+}
+
+std::vector<float> crf_marginals(const float* emissions, std::size_t length, const CrfScores& crf) {
+  const std::size_t labels = crf.labels;
+  std::vector<float> marginals(length * labels, 0.0f);
+  if (length == 0) return marginals;
+  // alpha[t][j]: log-sum of paths ending in j at t; beta[t][j]: of paths
+  // continuing from j at t to the end.
+  std::vector<float> alpha(length * labels), beta(length * labels), terms(labels);
+  for (std::size_t j = 0; j < labels; ++j)
+    alpha[j] = crf.start[j] + emissions[j];
+  for (std::size_t t = 1; t < length; ++t) {
+    for (std::size_t to = 0; to < labels; ++to) {
+      for (std::size_t from = 0; from < labels; ++from)
+        terms[from] = alpha[(t - 1) * labels + from] + crf.transitions[from * labels + to];
+      alpha[t * labels + to] = log_sum_exp(terms.data(), labels, 1) + emissions[t * labels + to];
+    }
+  }
+  for (std::size_t j = 0; j < labels; ++j)
+    beta[(length - 1) * labels + j] = crf.end[j];
+  for (std::size_t t = length - 1; t > 0; --t) {
+    for (std::size_t from = 0; from < labels; ++from) {
+      for (std::size_t to = 0; to < labels; ++to) {
+        terms[to] = crf.transitions[from * labels + to] + emissions[t * labels + to] +
+                    beta[t * labels + to];
+      }
+      beta[(t - 1) * labels + from] = log_sum_exp(terms.data(), labels, 1);
+    }
+  }
+  for (std::size_t j = 0; j < labels; ++j)
+    terms[j] = alpha[(length - 1) * labels + j] + crf.end[j];
+  const float log_partition = log_sum_exp(terms.data(), labels, 1);
+  for (std::size_t i = 0; i < length * labels; ++i)
+    marginals[i] = std::exp(alpha[i] + beta[i] - log_partition);
+  return marginals;
+}
+
+DecodedWindow decode_window(const float* logits, std::size_t length, const Decoder& decoder) {
+  const std::size_t labels = decoder.rules.allowed_start.size();
+  DecodedWindow window;
+  std::vector<float> probabilities;
+  if (decoder.kind == "crf") {
+    window.labels = crf_viterbi(logits, length, decoder.crf);
+    probabilities = crf_marginals(logits, length, decoder.crf);
+  } else {
+    std::vector<float> log_probabilities(logits, logits + length * labels);
+    for (std::size_t t = 0; t < length; ++t) {
+      float* row = log_probabilities.data() + t * labels;
+      const float normalizer = log_sum_exp(row, labels, 1);
+      for (std::size_t j = 0; j < labels; ++j)
+        row[j] -= normalizer;
+    }
+    window.labels = constrained_viterbi(log_probabilities, length, decoder.rules);
+    probabilities.resize(log_probabilities.size());
+    std::transform(log_probabilities.begin(), log_probabilities.end(), probabilities.begin(),
+                   [](float value) { return std::exp(value); });
+  }
+  window.confidence.reserve(length);
+  for (std::size_t t = 0; t < length; ++t)
+    window.confidence.push_back(
+        probabilities[t * labels + static_cast<std::size_t>(window.labels[t])]);
+  return window;
+}
+
+}  // namespace ner

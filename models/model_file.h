@@ -1,0 +1,61 @@
+// The exported model: one versioned HDF5 file with config, labels, decoding
+// rules, tokenizer and weights. Read by the LibTorch-free engine; no LibTorch here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "models/decoding.h"
+#include "models/model_config.h"
+
+namespace ner {
+
+inline constexpr const char* kModelFormatName = "ner-ml-facts-model";
+inline constexpr int kModelFormatVersion = 1;
+inline constexpr const char* kModelFileExtension = ".nerm";
+
+struct WeightTensor {
+  std::vector<std::int64_t> shape;
+  std::vector<float> values;  // row-major
+};
+
+enum class WeightStorage { kFp32, kFp16 };
+
+struct ModelFile {
+  int format_version = kModelFormatVersion;
+  ModelConfig config;
+  std::string tag_scheme;  // "bio" or "bilou"
+  std::vector<std::string> label_names;
+  std::size_t max_len = 0;  // window length and stride the model was trained with
+  std::size_t stride = 0;
+  std::string tokenizer_model;                  // serialized SentencePiece model
+  CrfScores crf;                                // empty unless config.decoder is "crf"
+  std::map<std::string, WeightTensor> weights;  // by parameter name
+  WeightStorage storage = WeightStorage::kFp32;
+  // Where the model came from: corpus, dataset, config, held-out F1, date, version.
+  nlohmann::json provenance = nlohmann::json::object();
+
+  // The decoder the label scheme and CRF scores describe.
+  Decoder decoder() const;
+};
+
+// Writes atomically; fp16 storage halves the file, weights are read back as
+// fp32. Throws ner::Error naming the file.
+void write_model_file(const std::filesystem::path& path, const ModelFile& model,
+                      WeightStorage storage = WeightStorage::kFp32);
+
+// Reads and checks a model file: format name, version ("this build reads
+// version <= N"), checksums, every tensor listed present with its shape.
+// Throws ner::Error naming the file and the problem.
+ModelFile read_model_file(const std::filesystem::path& path);
+
+// Throws ner::Error naming `source` when a tensor is missing or has another shape.
+const WeightTensor& require_tensor(const ModelFile& model, const std::string& name,
+                                   const std::vector<std::int64_t>& shape,
+                                   const std::string& source);
+
+}  // namespace ner

@@ -1,0 +1,191 @@
+// ner-tag end to end with a tiny model trained by the real commands: inputs
+// (files, directories, stdin), formats, long documents, bad inputs and bad
+// model files, and no LibTorch in the binary.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "datasets/corpus.h"
+#include "datasets/tagged_text.h"
+#include "tests/test_util.h"
+
+namespace ner {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_command;
+
+const std::string kTag = NER_TAG_BIN;
+const std::string kEval = NER_EVAL_BIN;
+// Trained by tests/make_tiny_model.sh (the tiny_model CTest fixture).
+const fs::path kTinyModel = NER_TINY_MODEL_DIR;
+
+std::string shell_quoted(const fs::path& path) {
+  return "'" + path.string() + "'";
+}
+
+class TagCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(fs::exists(kTinyModel / "run" / "model.nerm"))
+        << "run the tiny_model_setup test first (ctest does)";
+    directory_ = std::make_unique<testing::TempDir>();
+  }
+  static void TearDownTestSuite() { directory_.reset(); }
+
+  // Files of the shared tiny model (run, data.h5, raw, raw-gold), else scratch.
+  static fs::path path(const std::string& name) {
+    for (const char* shared : {"run", "data.h5", "raw", "raw-gold"})
+      if (name == shared) return kTinyModel / name;
+    return directory_->path() / name;
+  }
+  static std::string tag(const std::string& arguments) {
+    return kTag + " --model " + shell_quoted(path("run") / "model.nerm") + " " + arguments;
+  }
+  static double micro_f1(const fs::path& gold, const fs::path& predicted) {
+    const auto result = run_command(kEval + " --json --gold " + shell_quoted(gold) + " --pred " +
+                                    shell_quoted(predicted));
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return nlohmann::json::parse(result.out).at("micro").at("strict").at("f1").get<double>();
+  }
+
+  static inline std::unique_ptr<testing::TempDir> directory_;
+};
+
+TEST(NerTagBinary, DoesNotLinkLibTorch) {
+  const auto result = run_command("ldd " + kTag);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("libc.so"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("libtorch"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("libc10"), std::string::npos) << result.out;
+}
+
+TEST_F(TagCliTest, TagsADirectoryKeepingTextAndScoringWellAgainstGold) {
+  const auto result =
+      run_command(tag("--out " + shell_quoted(path("raw-pred")) + " " + shell_quoted(path("raw"))));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const fs::path& file : list_corpus_files(path("raw"))) {
+    const std::string name = corpus_document_name(path("raw"), file);
+    const Document tagged =
+        parse_tagged_text(read_file(path("raw-pred") / name), (path("raw-pred") / name).string());
+    EXPECT_EQ(tagged.text, read_file(file)) << name;
+  }
+  // ner-eval refuses predictions whose plain text differs from gold's.
+  EXPECT_GT(micro_f1(path("raw-gold"), path("raw-pred")), 0.2) << "the model learned nothing";
+}
+
+TEST_F(TagCliTest, LongDocumentIsMergedAcrossWindows) {
+  // Thirty raw papers in one file: hundreds of windows of 64 pieces.
+  std::string long_text, long_gold;
+  for (const fs::path& file : list_corpus_files(path("raw"))) {
+    const std::string name = corpus_document_name(path("raw"), file);
+    long_text += read_file(file) + "\n\n";
+    long_gold += read_file(path("raw-gold") / name) + "\n\n";
+  }
+  ASSERT_GT(long_text.size(), 40u * 64u * 4u);
+  const testing::TempDir dir;
+  const fs::path input = dir.write("long/paper.txt", long_text);
+  dir.write("gold/paper.txt", long_gold);
+  const auto result =
+      run_command(tag("--out " + shell_quoted(dir.path() / "pred") + " " + shell_quoted(input)));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const double long_f1 = micro_f1(dir.path() / "gold", dir.path() / "pred");
+  run_command(tag("--out " + shell_quoted(dir.path() / "each") + " " + shell_quoted(path("raw"))));
+  const double each_f1 = micro_f1(path("raw-gold"), dir.path() / "each");
+  EXPECT_NEAR(long_f1, each_f1, 0.02) << "one long document against its parts";
+}
+
+TEST_F(TagCliTest, StandardInputToStandardOutput) {
+  const testing::TempDir dir;
+  const std::string text = "GPT-3 has 175B parameters.\r\nIt was trained in 2020 on V100 GPUs.\t\n";
+  const fs::path input = dir.write("in.txt", text);
+  // Grouped: run_command gives the whole line /dev/null as its input.
+  const auto piped = run_command("(cat " + shell_quoted(input) + " | " + tag("-") + ")");
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(parse_tagged_text(piped.out, "stdout").text, text) << piped.err;
+  const auto implicit = run_command("(" + tag("< " + shell_quoted(input)) + ")");
+  EXPECT_EQ(implicit.out, piped.out);
+  const auto empty = run_command(tag("< /dev/null"));
+  EXPECT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_EQ(empty.out, "");
+}
+
+TEST_F(TagCliTest, EveryFormatParses) {
+  const auto jsonl = run_command(tag("--format jsonl " + shell_quoted(path("raw"))));
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  std::istringstream lines(jsonl.out);
+  std::size_t documents = 0;
+  for (std::string line; std::getline(lines, line); ++documents) {
+    const auto json = nlohmann::json::parse(line);
+    EXPECT_TRUE(json.contains("entities"));
+  }
+  EXPECT_EQ(documents, 30u);
+  const auto conll = run_command(tag("--format conll " + shell_quoted(path("raw") / "000000.txt")));
+  ASSERT_EQ(conll.exit_code, 0) << conll.err;
+  EXPECT_EQ(conll.out.rfind("-DOCSTART- O\n", 0), 0u);
+  EXPECT_NE(conll.out.find(" B-"), std::string::npos);
+  const auto html = run_command(tag("--format html --out " + shell_quoted(path("html")) + " " +
+                                    shell_quoted(path("raw") / "000001.txt")));
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const std::string page = read_file(path("html") / "000001.html");
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("<mark class="), std::string::npos);
+  EXPECT_NE(page.find("</html>"), std::string::npos);
+}
+
+TEST_F(TagCliTest, BadInputsAreReportedAndSkippedKeepingTheRest) {
+  const testing::TempDir dir;
+  dir.write("in/good.txt", "BERT-Large has 340M parameters.\n");
+  dir.write("in/sub/latin1.txt", "line one\ncaf\xe9 au lait\n");
+  dir.write("in/tagged.txt", "We cite <model>BERT</model> here.\n");
+  const auto result = run_command(tag("--out " + shell_quoted(dir.path() / "out") + " " +
+                                      shell_quoted(dir.path() / "in") + " " +
+                                      shell_quoted(dir.path() / "missing.txt")));
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("latin1.txt:2:4: not UTF-8"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("missing.txt: no such file"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("tagged.txt: cannot be written inline"), std::string::npos)
+      << result.err;
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "good.txt"));
+  EXPECT_FALSE(fs::exists(dir.path() / "out" / "sub" / "latin1.txt"));
+  // The same text is fine as JSON lines.
+  const auto jsonl =
+      run_command(tag("--format jsonl " + shell_quoted(dir.path() / "in" / "tagged.txt")));
+  EXPECT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  // Writing over the inputs is refused, and they stay as they were.
+  const auto over = run_command(tag("--out " + shell_quoted(dir.path() / "in") + " " +
+                                    shell_quoted(dir.path() / "in" / "good.txt")));
+  EXPECT_EQ(over.exit_code, 1);
+  EXPECT_NE(over.err.find("would replace the input"), std::string::npos) << over.err;
+  EXPECT_EQ(read_file(dir.path() / "in" / "good.txt"), "BERT-Large has 340M parameters.\n");
+}
+
+TEST_F(TagCliTest, BadModelFilesFailClearly) {
+  const testing::TempDir dir;
+  const std::string bytes = read_file(path("run") / "model.nerm");
+  const fs::path truncated = dir.write("cut.nerm", bytes.substr(0, bytes.size() / 2));
+  const auto result = run_command(kTag + " --model " + shell_quoted(truncated) + " < /dev/null");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("cut.nerm"), std::string::npos) << result.err;
+  const fs::path dataset_file = path("data.h5");
+  const auto wrong = run_command(kTag + " --model " + shell_quoted(dataset_file) + " < /dev/null");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("not a model file"), std::string::npos) << wrong.err;
+}
+
+TEST_F(TagCliTest, InfoAndHelp) {
+  const auto info = run_command(tag("--info"));
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("crf decoder"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("held_out"), std::string::npos) << info.out;
+  const auto help = run_command(kTag + " --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--format"), std::string::npos);
+  EXPECT_EQ(run_command(kTag + " --model").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace ner

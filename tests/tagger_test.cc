@@ -1,0 +1,238 @@
+// The tagger without LibTorch: window merging, inline output that keeps every
+// byte of adversarial inputs, and every output format read back. A model with
+// random weights tags at random, which is what these properties need.
+#include "infer/tagger.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "datasets/error.h"
+#include "datasets/utf8.h"
+#include "infer/output_formats.h"
+#include "tests/random_model.h"
+#include "tools/corpus/generator.h"
+
+namespace ner {
+namespace {
+
+// Windows that each see the truth within themselves (edges closed as training
+// closes them) merge back into the truth, entities across every edge included.
+TEST(MergeWindows, EntitiesAcrossWindowEdgesStayWhole) {
+  const LabelSet label_set(TagScheme::kBio);
+  constexpr std::size_t kMaxLen = 64, kStride = 48, kPieces = 10 * kMaxLen + 17;
+  std::vector<Piece> pieces;
+  for (std::size_t i = 0; i < kPieces; ++i)
+    pieces.push_back({0, 2 * i, 2 * i, 2 * i + 1});
+  const std::vector<Window> windows = make_windows(kPieces, kMaxLen, kStride);
+  ASSERT_GE(windows.size(), 13u);
+  // Entities of 1 to 9 pieces start just before, at and after every window
+  // start and end, so they straddle edges and cut points.
+  std::vector<int> truth(kPieces, LabelSet::kOutside);
+  std::mt19937 random(3);
+  std::size_t next_free = 0;
+  for (const Window& window : windows) {
+    for (const std::size_t anchor : {window.begin, window.end, (window.begin + window.end) / 2}) {
+      const std::size_t start = anchor >= 3 ? anchor - 3 : 0;
+      if (start < next_free || start >= kPieces) continue;
+      const std::size_t length = 1 + random() % 9;
+      const EntityType type = kEntityTypes[random() % kEntityTypeCount];
+      for (std::size_t p = start; p < std::min(kPieces, start + length); ++p)
+        truth[p] = p == start ? label_set.begin(type) : label_set.inside(type);
+      next_free = start + length + 1;
+    }
+  }
+  std::vector<DecodedWindow> decoded;
+  for (const Window& window : windows) {
+    DecodedWindow view;
+    view.labels.assign(truth.begin() + static_cast<std::ptrdiff_t>(window.begin),
+                       truth.begin() + static_cast<std::ptrdiff_t>(window.end));
+    close_window_edges(view.labels, label_set);
+    view.confidence.assign(view.labels.size(), 0.5f);
+    decoded.push_back(std::move(view));
+  }
+  const DecodedWindow merged = merge_windows(windows, decoded, kPieces);
+  EXPECT_EQ(merged.labels, truth);
+  const auto spans = decode_labels(merged.labels, pieces, label_set);
+  EXPECT_EQ(spans, decode_labels(truth, pieces, label_set));
+  EXPECT_GE(spans.size(), windows.size());
+  EXPECT_THROW(merge_windows(windows, {}, kPieces), Error);
+}
+
+class TaggerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    corpus::GeneratorOptions options;
+    options.seed = 8;
+    std::vector<std::string> texts;
+    for (std::size_t i = 0; i < 200; ++i)
+      texts.push_back(corpus::generate_document(options, i).text);
+    TokenizerConfig config;
+    config.vocab_size = 400;
+    const Tokenizer tokenizer = Tokenizer::train({texts.begin(), texts.end()}, config);
+    TaggerOptions tagger_options;
+    tagger_options.threads = 2;
+    tagger_options.batch_size = 4;
+    tagger_ = std::make_unique<Tagger>(
+        testing::random_model(5, tokenizer.vocab_size(), tokenizer.serialized_model()),
+        tagger_options, "random.nerm");
+  }
+  static void TearDownTestSuite() { tagger_.reset(); }
+
+  static inline std::unique_ptr<Tagger> tagger_;
+};
+
+std::vector<std::string> adversarial_texts() {
+  std::string long_line;
+  for (int i = 0; long_line.size() < 200000; ++i)
+    long_line += "GPT-" + std::to_string(i) + " has " + std::to_string(i % 90) + "B parameters; ";
+  return {
+      "",
+      " ",
+      "\n\n\n",
+      "NeuraScale-9 was trained on 512 A100 GPUs for 3 weeks in 2021.\r\nIt has 7B parameters.\r\n",
+      "tab\tseparated\tGPT-3\t175B\t\t2020\n",
+      "\xEF\xBB\xBF"
+      "BOM first: BERT-Large (340M) from the United States.",
+      "Σ-Net 🙂 模型 在 中国 训练 with 1.3B params — naïve Å\u0301 café\u00a0(2019)",
+      "We minimise $\\mathcal{L} = -\\sum_i \\log p(y_i)$ with $$\\alpha=10^{-4}$$ for "
+      "\\textbf{T5-XXL} (11B) on TPU v3-512.",
+      "TEXT 1: abstract\nTEXT 2: We train PaLM-2 for 40 days.\nTEXT\n  TEXT 3:\n",
+      "trailing spaces and no newline at the end   ",
+      long_line,
+      std::string(3000, 'a'),
+      "a<b and c>d but <p>not a tag</p> & <modelx> nor </ model>",
+  };
+}
+
+TEST_F(TaggerTest, InlineOutputKeepsEveryByteOfAdversarialInputs) {
+  std::size_t entities = 0;
+  for (const std::string& text : adversarial_texts()) {
+    const TaggedDocument tagged = tagger_->tag(text);
+    const std::string inline_text = format_document(OutputFormat::kInline, "doc", text, tagged);
+    const Document back = parse_tagged_text(inline_text, "inline output");
+    ASSERT_EQ(back.text, text) << "bytes changed in: " << text.substr(0, 80);
+    ASSERT_EQ(back.spans, tagged.spans);
+    ASSERT_EQ(tagged.scores.size(), tagged.spans.size());
+    for (std::size_t i = 0; i < tagged.spans.size(); ++i) {
+      const Span& span = tagged.spans[i];
+      EXPECT_LT(span.begin, span.end);
+      EXPECT_NE(text[span.begin], ' ');
+      EXPECT_NE(text[span.end - 1], ' ');
+      EXPECT_TRUE(tagged.scores[i] > 0 && tagged.scores[i] <= 1.0 + 1e-6) << tagged.scores[i];
+    }
+    entities += tagged.spans.size();
+  }
+  EXPECT_GT(entities, 100u) << "a random model should tag plenty";
+}
+
+TEST_F(TaggerTest, BatchingAcrossDocumentsChangesNothing) {
+  const auto texts = adversarial_texts();
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  const auto together = tagger_->tag(views);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const TaggedDocument alone = tagger_->tag(texts[i]);
+    EXPECT_EQ(alone.spans, together[i].spans) << i;
+  }
+}
+
+TEST_F(TaggerTest, JsonlOffsetsAreCodePointsIntoTheText) {
+  for (const std::string& text : adversarial_texts()) {
+    const TaggedDocument tagged = tagger_->tag(text);
+    const std::string line = format_document(OutputFormat::kJsonl, "dir/doc.txt", text, tagged);
+    ASSERT_EQ(line.back(), '\n');
+    ASSERT_EQ(line.find('\n'), line.size() - 1) << "one line per document";
+    const auto json = nlohmann::json::parse(line);
+    EXPECT_EQ(json.at("document"), "dir/doc.txt");
+    EXPECT_EQ(json.at("text").get<std::string>(), text);
+    // Code-point offsets, checked by slicing a UTF-32 copy of the text.
+    std::vector<std::string> characters;
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t length = utf8_sequence_length(text, at);
+      characters.push_back(text.substr(at, length));
+      at += length;
+    }
+    ASSERT_EQ(json.at("entities").size(), tagged.spans.size());
+    for (const auto& entity : json.at("entities")) {
+      const auto start = entity.at("start").get<std::size_t>();
+      const auto end = entity.at("end").get<std::size_t>();
+      ASSERT_LT(start, end);
+      ASSERT_LE(end, characters.size());
+      std::string slice;
+      for (std::size_t c = start; c < end; ++c)
+        slice += characters[c];
+      EXPECT_EQ(slice, entity.at("text").get<std::string>());
+      EXPECT_TRUE(entity_type_from_tag(entity.at("label").get<std::string>()).has_value());
+      EXPECT_GT(entity.at("score").get<double>(), 0.0);
+    }
+  }
+}
+
+TEST_F(TaggerTest, ConllColumnsAreValidIob2AndCoverTheText) {
+  for (const std::string& text : adversarial_texts()) {
+    const TaggedDocument tagged = tagger_->tag(text);
+    const std::string conll = format_document(OutputFormat::kConll, "doc", text, tagged);
+    std::istringstream lines(conll);
+    std::string line;
+    ASSERT_TRUE(std::getline(lines, line));
+    EXPECT_EQ(line, "-DOCSTART- O");
+    std::string tokens, previous = "O";
+    std::size_t entity_starts = 0;
+    while (std::getline(lines, line)) {
+      if (line.empty()) {
+        previous = "O";
+        continue;
+      }
+      const std::size_t space = line.rfind(' ');
+      ASSERT_NE(space, std::string::npos) << line;
+      const std::string token = line.substr(0, space), tag = line.substr(space + 1);
+      ASSERT_FALSE(token.empty());
+      ASSERT_EQ(token.find_first_of(" \t\r\n"), std::string::npos) << token;
+      if (tag != "O") {
+        ASSERT_TRUE(tag.rfind("B-", 0) == 0 || tag.rfind("I-", 0) == 0) << tag;
+        ASSERT_TRUE(entity_type_from_tag(tag.substr(2)).has_value()) << tag;
+        if (tag[0] == 'I') {
+          EXPECT_EQ(previous.substr(2), tag.substr(2)) << "I- after " << previous;
+        }
+        entity_starts += tag[0] == 'B';
+      }
+      tokens += token;
+      previous = tag;
+    }
+    std::string visible;
+    for (const char c : text)
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') visible += c;
+    EXPECT_EQ(tokens, visible);
+    EXPECT_EQ(entity_starts, tagged.spans.size());
+  }
+}
+
+TEST_F(TaggerTest, HtmlIsOneSelfContainedPage) {
+  const std::string text = "<b>NeuraScale-9</b> & friends \"quoted\" 🙂\n";
+  const TaggedDocument tagged = tagger_->tag(text);
+  const std::string page = format_header(OutputFormat::kHtml, "T & <x>") +
+                           format_document(OutputFormat::kHtml, "a<b>.txt", text, tagged) +
+                           format_footer(OutputFormat::kHtml);
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("</html>"), std::string::npos);
+  EXPECT_EQ(page.find("http"), std::string::npos) << "nothing fetched from the network";
+  EXPECT_EQ(page.find("<b>"), std::string::npos) << "text must be escaped";
+  EXPECT_NE(page.find("&lt;b&gt;"), std::string::npos);
+  for (const EntityType type : kEntityTypes)
+    EXPECT_NE(page.find("mark." + std::string(tag_name(type))), std::string::npos);
+  EXPECT_EQ(std::count(page.begin(), page.end(), '<'), std::count(page.begin(), page.end(), '>'));
+}
+
+TEST(OutputFormats, NamesAndExtensions) {
+  EXPECT_EQ(output_file_name(OutputFormat::kInline, "a/b.txt"), "a/b.txt");
+  EXPECT_EQ(output_file_name(OutputFormat::kJsonl, "a/b.txt"), "a/b.jsonl");
+  EXPECT_EQ(output_file_name(OutputFormat::kConll, "b.md"), "b.md.conll");
+  EXPECT_EQ(output_file_name(OutputFormat::kHtml, "stdin"), "stdin.html");
+  EXPECT_THROW(parse_output_format("xml"), Error);
+}
+
+}  // namespace
+}  // namespace ner
