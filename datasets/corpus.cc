@@ -1,5 +1,6 @@
 #include "datasets/corpus.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -115,20 +116,42 @@ std::vector<Document> read_corpus(const fs::path& root, const CorpusOptions& opt
 
 void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
   std::error_code error;
-  std::filesystem::create_directories(path.parent_path(), error);
-  if (error)
-    throw Error(fmt::format("{}: cannot create directory: {}", path.parent_path().string(),
-                            error.message()));
-  const std::filesystem::path temporary = path.string() + fmt::format(".tmp{}", ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) throw Error(fmt::format("{}: cannot write", temporary.string()));
+  if (path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (error)
+      throw Error(fmt::format("{}: cannot create directory: {}", path.parent_path().string(),
+                              error.message()));
   }
+  const std::filesystem::path temporary = path.string() + fmt::format(".tmp{}", ::getpid());
+  const auto fail = [&](const std::string& what) {
+    const int code = errno;
+    std::filesystem::remove(temporary, error);
+    throw Error(fmt::format("{}: cannot {}: {}", path.string(), what, std::strerror(code)));
+  };
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("create a temporary file");
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      fail("write");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  // On disk before the rename: a crash leaves the old file or the new one.
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    fail("flush to disk");
+  }
+  if (::close(fd) != 0) fail("close");
   std::filesystem::rename(temporary, path, error);
-  if (error)
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
     throw Error(fmt::format("{}: cannot rename into place: {}", path.string(), error.message()));
+  }
 }
 
 }  // namespace ner

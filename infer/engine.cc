@@ -267,6 +267,8 @@ void Engine::forward(const std::vector<std::vector<std::int32_t>>& windows, Batc
     logits.offsets.push_back(logits.offsets.back() + window.size());
   }
   const auto rows = static_cast<Eigen::Index>(logits.offsets.back());
+  logits.values.clear();
+  if (rows == 0) return;
   const auto grow = [rows](RowMatrix& buffer, Eigen::Index cols) {
     if (buffer.rows() < rows || buffer.cols() != cols)
       buffer.resize(std::max(rows, buffer.rows()), cols);

@@ -148,6 +148,13 @@ int run_tag(const TagOptions& options) {
   if (!to_directory) write_to_stdout(ner::format_header(format, "Tagged documents"));
 
   std::map<fs::path, std::string> written;  // output file -> the document that produced it
+  // No output may replace any input, whichever document it belongs to.
+  std::map<fs::path, std::string> input_files;
+  for (const InputDocument& document : documents) {
+    std::error_code error;
+    if (!document.path.empty())
+      input_files.emplace(fs::weakly_canonical(document.path, error), document.path.string());
+  }
   const auto started = std::chrono::steady_clock::now();
   std::size_t done = 0, tagged_count = 0, entities = 0;
   const auto report_skip = [&](const std::string& reason) {
@@ -184,9 +191,10 @@ int run_tag(const TagOptions& options) {
         const fs::path target =
             fs::path(options.out) / ner::output_file_name(format, document.name);
         std::error_code error;
-        if (!document.path.empty() && fs::equivalent(target, document.path, error)) {
-          report_skip(
-              fmt::format("{}: the output would replace the input; choose another --out", shown));
+        if (const auto input = input_files.find(fs::weakly_canonical(target, error));
+            input != input_files.end()) {
+          report_skip(fmt::format("{}: its output would replace the input {}; choose another --out",
+                                  shown, input->second));
           continue;
         }
         if (const auto [it, inserted] = written.emplace(target, shown); !inserted) {

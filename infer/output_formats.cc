@@ -29,11 +29,25 @@ std::string jsonl_document(const std::string& name, std::string_view text,
   }
   const nlohmann::json document = {
       {"document", name}, {"text", text}, {"entities", std::move(entities)}};
-  return document.dump() + "\n";
+  // A file name need not be UTF-8; JSON must be.
+  return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+// Bytes of the whitespace character at `pos` (0: none): ASCII space and the
+// Unicode spaces PDF extraction leaves (no-break, en to hair, narrow
+// no-break, medium mathematical, ideographic), so tokens never contain one.
+std::size_t space_length(std::string_view text, std::size_t pos) {
+  const auto byte = [&](std::size_t i) {
+    return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u;
+  };
+  const unsigned first = byte(pos);
+  if (first == ' ' || (first >= '\t' && first <= '\r')) return 1;
+  if (first == 0xC2 && byte(pos + 1) == 0xA0) return 2;
+  if (first == 0xE2 && byte(pos + 1) == 0x80 && (byte(pos + 2) <= 0x8A || byte(pos + 2) == 0xAF))
+    return byte(pos + 2) >= 0x80 ? 3 : 0;
+  if (first == 0xE2 && byte(pos + 1) == 0x81 && byte(pos + 2) == 0x9F) return 3;
+  if (first == 0xE3 && byte(pos + 1) == 0x80 && byte(pos + 2) == 0x80) return 3;
+  return 0;
 }
 
 // Tokens are runs of non-space bytes, cut again at entity edges so no token
@@ -47,18 +61,18 @@ std::string conll_document(std::string_view text, const TaggedDocument& tagged) 
   while (position < text.size()) {
     while (span < tagged.spans.size() && tagged.spans[span].end <= position)
       ++span;
-    if (is_space(text[position])) {
+    if (const std::size_t space = space_length(text, position); space > 0) {
       // A line break inside an entity (a wrapped name) does not end the sentence.
       const bool inside_entity = span < tagged.spans.size() && tagged.spans[span].begin < position;
       if (text[position] == '\n' && sentence_open && !inside_entity) {
         out += '\n';
         sentence_open = false;
       }
-      ++position;
+      position += space;
       continue;
     }
     std::size_t end = position;
-    while (end < text.size() && !is_space(text[end]))
+    while (end < text.size() && space_length(text, end) == 0)
       ++end;
     std::string tag = "O";
     if (span < tagged.spans.size() && tagged.spans[span].begin <= position) {

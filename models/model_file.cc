@@ -116,6 +116,12 @@ const WeightTensor& require_tensor(const ModelFile& model, const std::string& na
 void write_model_file(const std::filesystem::path& path, const ModelFile& model,
                       WeightStorage storage) {
   validate(model.config);
+  if (model.max_len == 0 || model.stride == 0 || model.stride > model.max_len ||
+      model.max_len > static_cast<std::size_t>(model.config.max_positions)) {
+    throw Error(fmt::format("{}: window length {} and stride {} do not fit {} positions",
+                            path.string(), model.max_len, model.stride,
+                            model.config.max_positions));
+  }
   check_labels(model, path.string());
   nlohmann::json tensors = nlohmann::json::object();
   const std::string provenance = model.provenance.dump();

@@ -161,6 +161,14 @@ TEST_F(TagCliTest, BadInputsAreReportedAndSkippedKeepingTheRest) {
   EXPECT_EQ(over.exit_code, 1);
   EXPECT_NE(over.err.find("would replace the input"), std::string::npos) << over.err;
   EXPECT_EQ(read_file(dir.path() / "in" / "good.txt"), "BERT-Large has 340M parameters.\n");
+  // Nor may one input's output replace another input of the same run.
+  dir.write("a/x.txt", "T5 was trained in 2019.\n");
+  dir.write("b/x.txt", "PaLM has 540B parameters.\n");
+  const auto cross =
+      run_command(tag("--out " + shell_quoted(dir.path() / "b") + " " +
+                      shell_quoted(dir.path() / "a") + " " + shell_quoted(dir.path() / "b")));
+  EXPECT_EQ(cross.exit_code, 1) << cross.err;
+  EXPECT_EQ(read_file(dir.path() / "b" / "x.txt"), "PaLM has 540B parameters.\n");
 }
 
 TEST_F(TagCliTest, BadModelFilesFailClearly) {

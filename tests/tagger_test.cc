@@ -98,6 +98,7 @@ std::vector<std::string> adversarial_texts() {
       "\xEF\xBB\xBF"
       "BOM first: BERT-Large (340M) from the United States.",
       "Σ-Net 🙂 模型 在 中国 训练 with 1.3B params — naïve Å\u0301 café\u00a0(2019)",
+      "PDF spaces: 175\u00a0B\u2009parameters\u202fon\u3000TPU v4 in 2022\n",
       "We minimise $\\mathcal{L} = -\\sum_i \\log p(y_i)$ with $$\\alpha=10^{-4}$$ for "
       "\\textbf{T5-XXL} (11B) on TPU v3-512.",
       "TEXT 1: abstract\nTEXT 2: We train PaLM-2 for 40 days.\nTEXT\n  TEXT 3:\n",
@@ -202,9 +203,16 @@ TEST_F(TaggerTest, ConllColumnsAreValidIob2AndCoverTheText) {
       tokens += token;
       previous = tag;
     }
+    // Tokens break at ASCII and Unicode spaces alike.
     std::string visible;
-    for (const char c : text)
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') visible += c;
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t length = utf8_sequence_length(text, at);
+      const std::string character = text.substr(at, length);
+      const bool space = character.find_first_of(" \t\n\r\f\v") == 0 || character == "\u00a0" ||
+                         character == "\u2009" || character == "\u202f" || character == "\u3000";
+      if (!space) visible += character;
+      at += length;
+    }
     EXPECT_EQ(tokens, visible);
     EXPECT_EQ(entity_starts, tagged.spans.size());
   }

@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -20,12 +21,15 @@ std::string utc_now() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", utc);
 }
 
-// The held-out scores of metrics.json, if training got that far.
-nlohmann::json held_out_scores(const std::filesystem::path& run_dir) {
+// The held-out scores of metrics.json, if training got that far and they
+// describe `checkpoint_file` (they are the best checkpoint's).
+nlohmann::json held_out_scores(const std::filesystem::path& run_dir,
+                               const std::filesystem::path& checkpoint_file) {
   const std::filesystem::path path = run_dir / "metrics.json";
   if (!std::filesystem::exists(path)) return nullptr;
   try {
     const nlohmann::json metrics = nlohmann::json::parse(read_file(path));
+    if (metrics.value("checkpoint", "") != checkpoint_file.filename().string()) return nullptr;
     nlohmann::json summary = {{"checkpoint", metrics.value("checkpoint", "")},
                               {"label_source", metrics.value("label_source", nlohmann::json())}};
     for (const char* split : {"dev", "test"}) {
@@ -52,8 +56,9 @@ ModelFile build_model_file(TrainedRun& run, const std::filesystem::path& run_dir
   const std::string data_config_yaml = run.run_info.value("data_config", "");
   DataConfig data_config;
   apply_yaml(data_config, data_config_yaml, (run_dir / "run.json").string() + " (data_config)");
-  file.max_len = data_config.max_len;
-  file.stride = data_config.effective_stride();
+  // Windows at tagging time never exceed what the model can position.
+  file.max_len = std::min(data_config.max_len, static_cast<std::size_t>(file.config.max_positions));
+  file.stride = std::min(data_config.effective_stride(), file.max_len);
   file.tokenizer_model = read_file(run_dir / "tokenizer.model");
   file.crf = run.model->decoder().crf;
   torch::NoGradGuard no_grad;
@@ -73,7 +78,7 @@ ModelFile build_model_file(TrainedRun& run, const std::filesystem::path& run_dir
       {"label_source", run.run_info.value("label_source", nlohmann::json())},
       {"data_config", data_config_yaml},
       {"train_config", read_file(run_dir / "config.yaml")},
-      {"held_out", held_out_scores(run_dir)}};
+      {"held_out", held_out_scores(run_dir, checkpoint_file)}};
   return file;
 }
 
@@ -85,6 +90,11 @@ void export_model(const std::filesystem::path& checkpoint_file, const std::files
   if (!std::filesystem::exists(run_dir / "run.json")) {
     throw Error(fmt::format("{}: not inside a training run directory (no run.json beside it)",
                             checkpoint_file.string()));
+  }
+  std::error_code error;
+  if (std::filesystem::equivalent(out, checkpoint_file, error)) {
+    throw Error(
+        fmt::format("{}: --out is the checkpoint itself; choose another file", out.string()));
   }
   TrainedRun run = load_trained_run(run_dir, checkpoint_file, torch::kCPU);
   write_model_file(out, build_model_file(run, run_dir, checkpoint_file), storage);
