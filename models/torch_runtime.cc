@@ -6,6 +6,13 @@
 #include <torch/utils.h>
 #include <torch/version.h>
 
+// Debian's CPU-only LibTorch ships the c10/cuda headers too, but not the CUDA
+// runtime they include: both must be there.
+#if __has_include(<c10/cuda/CUDACachingAllocator.h>) && __has_include(<cuda_runtime_api.h>)
+#include <c10/cuda/CUDACachingAllocator.h>
+#define NER_HAS_CUDA_ALLOCATOR_STATS 1
+#endif
+
 #include <mutex>
 #include <thread>
 
@@ -69,6 +76,26 @@ void set_rng_state(const torch::Device& device, const at::Tensor& state) {
   at::Generator generator = generator_for(device);
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_state(state);
+}
+
+std::int64_t peak_device_memory_bytes(const torch::Device& device) {
+#ifdef NER_HAS_CUDA_ALLOCATOR_STATS
+  if (device.is_cuda()) {
+    const auto stats =
+        c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+    return stats.allocated_bytes[0].peak;  // [0]: all pools together
+  }
+#endif
+  (void)device;
+  return 0;
+}
+
+void reset_peak_device_memory(const torch::Device& device) {
+#ifdef NER_HAS_CUDA_ALLOCATOR_STATS
+  if (device.is_cuda())
+    c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
+#endif
+  (void)device;
 }
 
 AutocastScope::AutocastScope(c10::DeviceType device, c10::ScalarType dtype)

@@ -325,7 +325,9 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
       {"lr", learning_rate},
       {"grad_norm", grad_norm},
       {"pieces", batch.real_pieces},
+      {"batch_shape", {batch.ids.size(0), batch.ids.size(1)}},
       {"pieces_per_second", rate}};
+  if (device_.is_cuda()) record["peak_device_memory_bytes"] = peak_device_memory_bytes(device_);
   if (scaler_) {
     record["loss_scale"] = scaler_->current_scale();
     record["skipped"] = !stepped;
@@ -458,6 +460,8 @@ TrainOutcome Trainer::finish() {
       {"device", device_.str()},
       {"threads", threads_},
       {"precision", options_.precision},
+      {"checkpointing", options_.model.checkpointing},
+      {"peak_device_memory_bytes", peak_device_memory_bytes(device_)},
       {"train_seconds", progress_.train_seconds},
       {"pieces_per_second",
        progress_.train_seconds > 0

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""PyTorch reference of the ner-train model for the GPU benchmark.
+
+The same network as models/encoder.cc and models/crf.cc (pre-LayerNorm
+encoder with fused QKV and scaled_dot_product_attention, learned positions,
+GELU feed-forward, a linear-chain CRF loss), the same AdamW groups, clipping
+and precision, trained on batches of the same shapes as a ner-train run: the
+shapes and real-piece counts are replayed from that run's log.jsonl. Prints
+one JSON object: median tokens/s after warm-up, peak GPU memory, final loss.
+
+Usage: reference.py --log RUN/log.jsonl --run RUN [--compile] [--precision bf16]
+                    [--checkpointing] [--warmup 10]
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.utils.checkpoint
+
+
+class Block(nn.Module):
+    def __init__(self, d, heads, ffn, dropout):
+        super().__init__()
+        self.heads = heads
+        self.attn_norm = nn.LayerNorm(d)
+        self.qkv = nn.Linear(d, 3 * d)
+        self.attn_out = nn.Linear(d, d)
+        self.ffn_norm = nn.LayerNorm(d)
+        self.ffn_in = nn.Linear(d, ffn)
+        self.ffn_out = nn.Linear(ffn, d)
+        self.drop = nn.Dropout(dropout)
+
+    def attention(self, x, key_mask):
+        b, t, c = x.shape
+        q, k, v = self.qkv(x).view(b, t, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask)
+        return self.attn_out(y.transpose(1, 2).reshape(b, t, c))
+
+    def forward(self, x, key_mask):
+        h = x + self.drop(self.attention(self.attn_norm(x), key_mask))
+        return h + self.drop(self.ffn_out(F.gelu(self.ffn_in(self.ffn_norm(h)))))
+
+
+class Model(nn.Module):
+    def __init__(self, vocab, labels, d, layers, heads, ffn, dropout, positions, checkpointing):
+        super().__init__()
+        self.tokens = nn.Embedding(vocab, d)
+        self.positions = nn.Embedding(positions, d)
+        self.drop = nn.Dropout(dropout)
+        self.blocks = nn.ModuleList(Block(d, heads, ffn, dropout) for _ in range(layers))
+        self.final_norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, labels)
+        self.transitions = nn.Parameter(torch.zeros(labels, labels))
+        self.start = nn.Parameter(torch.zeros(labels))
+        self.end = nn.Parameter(torch.zeros(labels))
+        self.checkpointing = checkpointing
+
+    def forward(self, ids, attend):
+        t = ids.shape[1]
+        x = self.drop(self.tokens(ids) + self.positions(torch.arange(t, device=ids.device))[None])
+        key_mask = attend[:, None, None, :]
+        for block in self.blocks:
+            if self.checkpointing and self.training:
+                x = torch.utils.checkpoint.checkpoint(block, x, key_mask, use_reentrant=False)
+            else:
+                x = block(x, key_mask)
+        return self.head(self.final_norm(x))
+
+    def crf_nll(self, emissions, tags, mask):
+        """Mean negative log-likelihood per real piece, in fp32."""
+        emissions = emissions.float()
+        b, t, _ = emissions.shape
+        batch = torch.arange(b, device=emissions.device)
+        score = self.start[tags[:, 0]] + emissions[batch, 0, tags[:, 0]]
+        alpha = self.start[None] + emissions[:, 0]
+        last = tags[:, 0]
+        for i in range(1, t):
+            keep = mask[:, i]
+            step = self.transitions[last, tags[:, i]] + emissions[batch, i, tags[:, i]]
+            score = score + step * keep
+            last = torch.where(keep, tags[:, i], last)
+            nxt = torch.logsumexp(alpha[:, :, None] + self.transitions[None], 1) + emissions[:, i]
+            alpha = torch.where(keep[:, None], nxt, alpha)
+        score = score + self.end[last]
+        partition = torch.logsumexp(alpha + self.end[None], 1)
+        return (partition - score).sum() / mask.sum().clamp_min(1)
+
+
+def load_config(path):
+    """The run's config.yaml: sections of `key: value` lines (PyYAML if present)."""
+    try:
+        import yaml
+        return yaml.safe_load(open(path))
+    except ImportError:
+        config, section = {}, None
+        for line in open(path):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, _, value = line.strip().partition(":")
+            if not line.startswith(" "):
+                section = config.setdefault(key, {})
+                continue
+            value = value.strip()
+            try:
+                section[key] = json.loads(value)
+            except ValueError:
+                section[key] = value
+        return config
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--log", required=True, help="log.jsonl of the ner-train run to replay")
+    parser.add_argument("--run", required=True, help="that run's directory (config.yaml, run.json)")
+    parser.add_argument("--precision", default="bf16", choices=["fp32", "bf16", "fp16"])
+    parser.add_argument("--checkpointing", action="store_true")
+    parser.add_argument("--compile", action="store_true", help="torch.compile the model")
+    parser.add_argument("--warmup", type=int, default=10, help="steps left out of the median")
+    args = parser.parse_args()
+
+    config = load_config(f"{args.run}/config.yaml")
+    run = json.load(open(f"{args.run}/run.json"))
+    m, tr = config["model"], config["train"]
+    shapes = [(r["batch_shape"], r["pieces"]) for r in map(json.loads, open(args.log))
+              if r.get("event") == "step"]
+    device = torch.device("cuda")
+    torch.manual_seed(1)
+    model = Model(run["vocab_size"], len(run["label_names"]), m["d_model"], m["layers"], m["heads"],
+                  m["ffn"], m["dropout"], m["max_positions"], args.checkpointing).to(device)
+    decayed = [p for n, p in model.named_parameters()
+               if p.dim() >= 2 and n not in ("transitions",)]
+    others = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and n != "transitions")]
+    optimizer = torch.optim.AdamW([{"params": decayed, "weight_decay": tr.get("weight_decay", 0.01)},
+                                   {"params": others, "weight_decay": 0.0}], lr=tr["lr"])
+    forward = torch.compile(model) if args.compile else model
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(args.precision)
+    scaler = torch.cuda.amp.GradScaler() if args.precision == "fp16" else None
+    model.train()
+    torch.cuda.reset_peak_memory_stats(device)
+    rates, loss_value = [], float("nan")
+    for (b, t), pieces in shapes:
+        ids = torch.randint(0, run["vocab_size"], (b, t), device=device)
+        base, extra = divmod(pieces, b)
+        lengths = torch.tensor([min(t, max(1, base + (i < extra))) for i in range(b)], device=device)
+        attend = torch.arange(t, device=device)[None] < lengths[:, None]
+        tags = torch.zeros(b, t, dtype=torch.long, device=device)
+        torch.cuda.synchronize()
+        start = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        with torch.autocast("cuda", dtype=dtype, enabled=dtype is not None):
+            logits = forward(ids, attend)
+        loss = model.crf_nll(logits, tags, attend)
+        if scaler:
+            scaler.scale(loss).backward()
+            scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), tr.get("clip_norm", 1.0))
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), tr.get("clip_norm", 1.0))
+            optimizer.step()
+        loss_value = loss.item()
+        torch.cuda.synchronize()
+        rates.append(int(attend.sum()) / (time.perf_counter() - start))
+    timed = rates[args.warmup:] or rates
+    print(json.dumps({
+        "implementation": "pytorch-compile" if args.compile else "pytorch-eager",
+        "precision": args.precision, "checkpointing": args.checkpointing,
+        "steps": len(rates), "median_tokens_per_second": statistics.median(timed),
+        "peak_device_memory_bytes": torch.cuda.max_memory_allocated(device),
+        "final_loss": loss_value,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()
