@@ -95,7 +95,9 @@ TEST_F(TagCliTest, LongDocumentIsMergedAcrossWindows) {
   const double long_f1 = micro_f1(dir.path() / "gold", dir.path() / "pred");
   run_command(tag("--out " + shell_quoted(dir.path() / "each") + " " + shell_quoted(path("raw"))));
   const double each_f1 = micro_f1(path("raw-gold"), dir.path() / "each");
-  EXPECT_NEAR(long_f1, each_f1, 0.02) << "one long document against its parts";
+  // Merged windows lose nothing against tagging the parts one by one (the
+  // long document may even gain from context across the joins).
+  EXPECT_GE(long_f1, each_f1 - 0.02) << "one long document against its parts";
 }
 
 TEST_F(TagCliTest, StandardInputToStandardOutput) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -123,6 +124,16 @@ TEST_F(TaggerTest, InlineOutputKeepsEveryByteOfAdversarialInputs) {
       EXPECT_LT(span.begin, span.end);
       EXPECT_NE(text[span.begin], ' ');
       EXPECT_NE(text[span.end - 1], ' ');
+      // Never inside a run of letters and digits.
+      const auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+      if (span.begin > 0) {
+        EXPECT_FALSE(alnum(text[span.begin - 1]) && alnum(text[span.begin]))
+            << text.substr(span.begin - 1, span.end - span.begin + 1);
+      }
+      if (span.end < text.size()) {
+        EXPECT_FALSE(alnum(text[span.end - 1]) && alnum(text[span.end]))
+            << text.substr(span.begin, span.end - span.begin + 1);
+      }
       EXPECT_TRUE(tagged.scores[i] > 0 && tagged.scores[i] <= 1.0 + 1e-6) << tagged.scores[i];
     }
     entities += tagged.spans.size();
