@@ -114,18 +114,40 @@ std::vector<Document> read_corpus(const fs::path& root, const CorpusOptions& opt
   return documents;
 }
 
-void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
-  std::error_code error;
+std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
   if (path.has_parent_path()) {
+    std::error_code error;
     std::filesystem::create_directories(path.parent_path(), error);
     if (error)
       throw Error(fmt::format("{}: cannot create directory: {}", path.parent_path().string(),
                               error.message()));
   }
-  const std::filesystem::path temporary = path.string() + fmt::format(".tmp{}", ::getpid());
+  return path.string() + fmt::format(".tmp{}", ::getpid());
+}
+
+void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& path) {
+  const auto fail = [&](const std::string& what, const std::string& reason) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw Error(fmt::format("{}: cannot {}: {}", path.string(), what, reason));
+  };
+  const int fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("reopen the temporary file", std::strerror(errno));
+  const bool synced = ::fsync(fd) == 0;
+  const int sync_error = errno;
+  ::close(fd);
+  if (!synced) fail("flush to disk", std::strerror(sync_error));
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) fail("rename into place", error.message());
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
+  const std::filesystem::path temporary = temporary_path_for(path);
   const auto fail = [&](const std::string& what) {
     const int code = errno;
-    std::filesystem::remove(temporary, error);
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
     throw Error(fmt::format("{}: cannot {}: {}", path.string(), what, std::strerror(code)));
   };
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -140,18 +162,8 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     }
     written += static_cast<std::size_t>(n);
   }
-  // On disk before the rename: a crash leaves the old file or the new one.
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    fail("flush to disk");
-  }
   if (::close(fd) != 0) fail("close");
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw Error(fmt::format("{}: cannot rename into place: {}", path.string(), error.message()));
-  }
+  move_into_place(temporary, path);
 }
 
 }  // namespace ner

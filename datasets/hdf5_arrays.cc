@@ -1,12 +1,12 @@
 #include "datasets/hdf5_arrays.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <system_error>
 #include <utility>
 
+#include "datasets/corpus.h"
 #include "datasets/error.h"
 
 namespace ner::hdf5 {
@@ -146,9 +146,8 @@ void ArrayReader::fail(const std::string& message) const {
 void write_file_atomically(const std::filesystem::path& path, const std::string& what,
                            const std::function<void(H5::H5File&)>& fill) {
   H5::Exception::dontPrint();
-  const std::filesystem::path temporary = path.string() + fmt::format(".tmp{}", ::getpid());
-  std::error_code error;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
+  const std::filesystem::path temporary = temporary_path_for(path);
+  std::error_code ignored;
   try {
     // The 1.8+ file format checksums metadata too, so corruption anywhere in
     // the file is reported rather than read as other data.
@@ -158,19 +157,14 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     fill(file);
     file.close();
   } catch (const H5::Exception& failure) {
-    std::filesystem::remove(temporary, error);
+    std::filesystem::remove(temporary, ignored);
     throw Error(
         fmt::format("{}: cannot write {}: {}", path.string(), what, failure.getDetailMsg()));
   } catch (...) {
-    std::filesystem::remove(temporary, error);
+    std::filesystem::remove(temporary, ignored);
     throw;
   }
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw Error(fmt::format("{}: cannot rename into place: {}", path.string(), error.message()));
-  }
+  move_into_place(temporary, path);
 }
 
 void read_file(const std::filesystem::path& path, const std::string& what,

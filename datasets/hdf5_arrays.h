@@ -40,8 +40,8 @@ class ArrayReader {
   std::string scope_;
 };
 
-// Creates the file under a temporary name, lets `fill` write it, then renames
-// it into place; on failure nothing is left behind. `what` names the content
+// Creates the file under a temporary name, lets `fill` write it, then moves
+// it into place (see move_into_place); on failure nothing is left behind. `what` names the content
 // in errors ("dataset", "model").
 void write_file_atomically(const std::filesystem::path& path, const std::string& what,
                            const std::function<void(H5::H5File&)>& fill);

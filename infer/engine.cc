@@ -166,6 +166,13 @@ struct Engine::State {
     });
   }
 
+  // The residual connection: x += layer(in).
+  void add_linear(const Linear& layer, const RowMatrix& in, Eigen::Index rows) {
+    for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
+      product(layer, in, x.middleRows(first, count), first, count, true);
+    });
+  }
+
   void apply_norm(const Norm& norm, const RowMatrix& in, RowMatrix& out, Eigen::Index rows) const {
     for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
       for (Eigen::Index r = first; r < first + count; ++r) {
@@ -293,14 +300,11 @@ void Engine::forward(const std::vector<std::vector<std::int32_t>>& windows, Batc
     s.apply_norm(block.attn_norm, s.x, s.normed, rows);
     s.apply_linear(block.qkv, s.normed, s.qkv, rows);
     s.attention(logits.offsets);
-    s.apply_linear(block.attn_out, s.attended, s.normed, rows);
-    s.x.topRows(rows) += s.normed.topRows(rows);
+    s.add_linear(block.attn_out, s.attended, rows);
     s.apply_norm(block.ffn_norm, s.x, s.normed, rows);
     s.apply_linear(block.ffn_in, s.normed, s.hidden, rows);
     s.apply_gelu(s.hidden, rows);
-    s.for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
-      s.product(block.ffn_out, s.hidden, s.x.middleRows(first, count), first, count, true);
-    });
+    s.add_linear(block.ffn_out, s.hidden, rows);
   }
   s.apply_norm(s.final_norm, s.x, s.normed, rows);
   logits.values.resize(static_cast<std::size_t>(rows) * logits.labels);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -46,31 +47,26 @@ struct TagOptions {
 struct InputDocument {
   std::string name;  // relative to the input directory, the file's name, or "stdin"
   fs::path path;     // empty for standard input
+
+  // How messages name it.
+  std::string shown() const { return path.empty() ? "<stdin>" : path.string(); }
 };
 
-// Every document the inputs name, in order; an input that does not exist is
-// reported and counted as skipped.
+// Every document the inputs name, in order; an input that does not exist or
+// cannot be listed goes to `skip`.
 std::vector<InputDocument> collect_inputs(const std::vector<std::string>& inputs,
-                                          std::size_t& skipped) {
+                                          const std::function<void(const std::string&)>& skip) {
   std::vector<InputDocument> documents;
   for (const std::string& input : inputs) {
     if (input == kStandardInput) {
       documents.push_back({"stdin", {}});
       continue;
     }
-    const fs::path root = input;
-    std::error_code error;
-    if (!fs::exists(root, error)) {
-      fmt::print(stderr, "ner-tag: {}: no such file or directory; skipped\n", input);
-      ++skipped;
-      continue;
-    }
     try {
-      for (const fs::path& file : ner::list_corpus_files(root))
-        documents.push_back({ner::corpus_document_name(root, file), file});
+      for (const fs::path& file : ner::list_corpus_files(input))
+        documents.push_back({ner::corpus_document_name(input, file), file});
     } catch (const ner::Error& failure) {
-      fmt::print(stderr, "ner-tag: {}; skipped\n", failure.what());
-      ++skipped;
+      skip(failure.what());
     }
   }
   return documents;
@@ -83,7 +79,7 @@ std::string read_standard_input() {
 // The text of a document, or the reason it cannot be tagged.
 std::optional<std::string> load_text(const InputDocument& document, std::string& reason) {
   std::string text;
-  const std::string shown = document.path.empty() ? "<stdin>" : document.path.string();
+  const std::string shown = document.shown();
   try {
     text = document.path.empty() ? read_standard_input() : ner::read_file(document.path);
   } catch (const ner::Error& error) {
@@ -137,13 +133,19 @@ int run_tag(const TagOptions& options) {
   if (!options.gemm.empty()) tagger_options.gemm = ner::parse_gemm_backend(options.gemm);
   ner::Tagger tagger(std::move(model), tagger_options, options.model);
 
-  std::size_t skipped = 0;
-  const std::vector<InputDocument> documents = collect_inputs(
-      options.inputs.empty() ? std::vector<std::string>{kStandardInput} : options.inputs, skipped);
-  const ner::ProgressStyle style = options.progress == "none"  ? ner::ProgressStyle::kQuiet
+  // "none" turns the bar off, never the reports of skipped inputs.
+  const ner::ProgressStyle style = options.progress == "none"  ? ner::ProgressStyle::kLines
                                    : options.progress == "bar" ? ner::ProgressStyle::kBar
                                                                : ner::ProgressStyle::kAuto;
   ner::ProgressDisplay display(style);
+  std::size_t skipped = 0;
+  const auto report_skip = [&](const std::string& reason) {
+    display.line(fmt::format("ner-tag: {}; skipped", reason));
+    ++skipped;
+  };
+  const std::vector<InputDocument> documents = collect_inputs(
+      options.inputs.empty() ? std::vector<std::string>{kStandardInput} : options.inputs,
+      report_skip);
   const bool to_directory = !options.out.empty();
   if (!to_directory) write_to_stdout(ner::format_header(format, "Tagged documents"));
 
@@ -157,10 +159,6 @@ int run_tag(const TagOptions& options) {
   }
   const auto started = std::chrono::steady_clock::now();
   std::size_t done = 0, tagged_count = 0, entities = 0;
-  const auto report_skip = [&](const std::string& reason) {
-    display.line(fmt::format("ner-tag: {}; skipped", reason));
-    ++skipped;
-  };
   for (std::size_t first = 0; first < documents.size(); first += kDocumentsPerRound) {
     const std::size_t last = std::min(documents.size(), first + kDocumentsPerRound);
     std::vector<const InputDocument*> round;
@@ -178,7 +176,7 @@ int run_tag(const TagOptions& options) {
     const std::vector<ner::TaggedDocument> tagged = tagger.tag(views);
     for (std::size_t i = 0; i < round.size(); ++i) {
       const InputDocument& document = *round[i];
-      const std::string shown = document.path.empty() ? "<stdin>" : document.path.string();
+      const std::string shown = document.shown();
       std::string output;
       try {
         output = ner::format_document(format, document.name, texts[i], tagged[i]);

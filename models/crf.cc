@@ -104,28 +104,4 @@ std::vector<std::vector<int>> CrfImpl::decode(const torch::Tensor& emissions_in,
   return paths;
 }
 
-torch::Tensor CrfImpl::marginals(const torch::Tensor& emissions_in, const torch::Tensor& mask) {
-  const auto emissions = emissions_in.to(torch::kFloat);  // (B, T, L)
-  const auto time = emissions.size(1);
-  const auto transitions = transition_scores();
-  const auto end = end_scores().unsqueeze(0);  // (1, L)
-  std::vector<torch::Tensor> alpha{start_scores().unsqueeze(0) + emissions.select(1, 0)};
-  for (int64_t t = 1; t < time; ++t) {
-    const auto next = torch::logsumexp(alpha.back().unsqueeze(2) + transitions.unsqueeze(0), 1) +
-                      emissions.select(1, t);
-    alpha.push_back(torch::where(mask.select(1, t).unsqueeze(1), next, alpha.back()));
-  }
-  // beta[t]: log-sum of every continuation after piece t; `end` past the last real piece.
-  std::vector<torch::Tensor> beta(static_cast<std::size_t>(time));
-  beta.back() = end.expand_as(alpha.back());
-  for (int64_t t = time - 2; t >= 0; --t) {
-    const auto after = (emissions.select(1, t + 1) + beta[static_cast<std::size_t>(t + 1)]);
-    const auto next = torch::logsumexp(transitions.unsqueeze(0) + after.unsqueeze(1), 2);
-    beta[static_cast<std::size_t>(t)] =
-        torch::where(mask.select(1, t + 1).unsqueeze(1), next, end.expand_as(next));
-  }
-  const auto log_partition = torch::logsumexp(alpha.back() + end, 1).view({-1, 1, 1});
-  return torch::exp(torch::stack(alpha, 1) + torch::stack(beta, 1) - log_partition);
-}
-
 }  // namespace ner

@@ -21,10 +21,6 @@ class CrfImpl : public torch::nn::Module {
                                const torch::Tensor& mask);
   // The best valid label sequence of each (unpadded) sequence.
   std::vector<std::vector<int>> decode(const torch::Tensor& emissions, const torch::Tensor& mask);
-  // Per-piece label marginals P(label at t | sequence) by forward-backward:
-  // (B, T, L) in fp32; rows of padded pieces are meaningless.
-  torch::Tensor marginals(const torch::Tensor& emissions, const torch::Tensor& mask);
-
   // Transition, start and end scores with forbidden moves at -1e4, as used.
   torch::Tensor transition_scores() const;
   torch::Tensor start_scores() const;

@@ -71,6 +71,20 @@ std::vector<float> from_fp16_bits(const std::vector<std::uint16_t>& bits) {
   return values;
 }
 
+// The network config is valid and tagging windows fit its positions.
+void check_config(const ModelFile& model, const std::string& source) {
+  try {
+    validate(model.config);
+  } catch (const Error& error) {
+    throw Error(fmt::format("{}: {}", source, error.what()));
+  }
+  if (model.max_len == 0 || model.stride == 0 || model.stride > model.max_len ||
+      model.max_len > static_cast<std::size_t>(model.config.max_positions)) {
+    throw Error(fmt::format("{}: window length {} and stride {} do not fit {} positions", source,
+                            model.max_len, model.stride, model.config.max_positions));
+  }
+}
+
 // The label list must be what the scheme produces, or decoding rules and
 // labels would disagree.
 void check_labels(const ModelFile& model, const std::string& source) {
@@ -115,13 +129,7 @@ const WeightTensor& require_tensor(const ModelFile& model, const std::string& na
 
 void write_model_file(const std::filesystem::path& path, const ModelFile& model,
                       WeightStorage storage) {
-  validate(model.config);
-  if (model.max_len == 0 || model.stride == 0 || model.stride > model.max_len ||
-      model.max_len > static_cast<std::size_t>(model.config.max_positions)) {
-    throw Error(fmt::format("{}: window length {} and stride {} do not fit {} positions",
-                            path.string(), model.max_len, model.stride,
-                            model.config.max_positions));
-  }
+  check_config(model, path.string());
   check_labels(model, path.string());
   nlohmann::json tensors = nlohmann::json::object();
   const std::string provenance = model.provenance.dump();
@@ -211,16 +219,7 @@ ModelFile read_model_file(const std::filesystem::path& path) {
     } catch (const nlohmann::json::exception& error) {
       root.fail(fmt::format("malformed metadata: {}", error.what()));
     }
-    try {
-      validate(model.config);
-    } catch (const Error& error) {
-      root.fail(error.what());
-    }
-    if (model.max_len == 0 || model.stride == 0 || model.stride > model.max_len ||
-        model.max_len > static_cast<std::size_t>(model.config.max_positions)) {
-      root.fail(fmt::format("window length {} and stride {} do not fit the model", model.max_len,
-                            model.stride));
-    }
+    check_config(model, source);
     const auto verify = [&](const std::string& name, const std::string& sum) {
       const auto expected = checksums.find(name);
       if (expected == checksums.end()) root.fail(fmt::format("no checksum for '{}'", name));

@@ -90,14 +90,6 @@ std::int64_t peak_device_memory_bytes(const torch::Device& device) {
   return 0;
 }
 
-void reset_peak_device_memory(const torch::Device& device) {
-#ifdef NER_HAS_CUDA_ALLOCATOR_STATS
-  if (device.is_cuda())
-    c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
-#endif
-  (void)device;
-}
-
 AutocastScope::AutocastScope(c10::DeviceType device, c10::ScalarType dtype)
     : device_(device),
       previous_enabled_(torch_compat::is_autocast_enabled(device)),

@@ -39,10 +39,9 @@ at::Tensor rng_state(const torch::Device& device);
 void set_rng_state(const torch::Device& device, const at::Tensor& state);
 
 // Peak bytes the CUDA caching allocator has handed out on `device` since the
-// last reset (what activations and weights really needed); 0 on the CPU and
-// in builds without CUDA.
+// process started (what activations and weights really needed); 0 on the CPU
+// and in builds without CUDA.
 std::int64_t peak_device_memory_bytes(const torch::Device& device);
-void reset_peak_device_memory(const torch::Device& device);
 
 // LibTorch version, CUDA devices, threads and precision support, for
 // `ner-train env` and for bug reports.

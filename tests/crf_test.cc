@@ -7,11 +7,14 @@
 #include <limits>
 #include <vector>
 
+#include "models/decoding.h"
+
 namespace ner {
 namespace {
 
 // Scores every one of the 13^4 label sequences of a 4-piece example and
-// compares log-likelihood, Viterbi and the marginals with the CRF's.
+// compares log-likelihood, Viterbi and the marginals (crf_marginals on the
+// CRF's scores) with the CRF's.
 TEST(Crf, LogLikelihoodAndViterbiMatchBruteForceEnumeration) {
   torch::manual_seed(5);
   const LabelSet set(TagScheme::kBio);
@@ -82,10 +85,12 @@ TEST(Crf, LogLikelihoodAndViterbiMatchBruteForceEnumeration) {
       rest /= count;
     }
   }
-  const auto marginals = crf->marginals(emissions, mask);
+  const auto contiguous = emissions.contiguous();
+  const std::vector<float> marginals =
+      crf_marginals(contiguous.data_ptr<float>(), static_cast<std::size_t>(length), crf->scores());
   for (int64_t t = 0; t < length; ++t) {
     for (int64_t label = 0; label < count; ++label) {
-      EXPECT_NEAR(marginals[0][t][label].item<double>(),
+      EXPECT_NEAR(marginals[static_cast<std::size_t>(t * count + label)],
                   expected_marginals[static_cast<std::size_t>(t * count + label)], 1e-4)
           << "piece " << t << " label " << label;
     }
@@ -96,14 +101,18 @@ TEST(Crf, MarginalsIgnorePaddingAndSumToOne) {
   torch::manual_seed(8);
   const LabelSet set(TagScheme::kBilou);
   Crf crf(transition_rules(set));
-  const auto emissions = torch::randn({2, 6, static_cast<int64_t>(set.size())});
-  auto mask = torch::ones({2, 6}, torch::kBool);
-  mask[1].slice(0, 3).fill_(false);
-  const auto padded = crf->marginals(emissions, mask);
-  const auto alone =
-      crf->marginals(emissions.slice(0, 1, 2).slice(1, 0, 3), torch::ones({1, 3}, torch::kBool));
-  EXPECT_TRUE(torch::allclose(padded[1].slice(0, 0, 3), alone[0], 1e-5, 1e-6));
-  EXPECT_TRUE(torch::allclose(padded[0].sum(-1), torch::ones({6}), 1e-5, 1e-5));
+  const auto labels = static_cast<int64_t>(set.size());
+  const auto emissions = torch::randn({2, 6, labels}).contiguous();
+  const CrfScores scores = crf->scores();
+  // The second sequence has 3 real pieces followed by 3 of padding.
+  const std::vector<float> padded =
+      crf_marginals(emissions.data_ptr<float>() + 6 * labels, 3, scores);
+  const auto alone_emissions = emissions[1].slice(0, 0, 3).contiguous();
+  const std::vector<float> alone = crf_marginals(alone_emissions.data_ptr<float>(), 3, scores);
+  EXPECT_TRUE(torch::allclose(torch::tensor(padded), torch::tensor(alone), 1e-5, 1e-6));
+  const std::vector<float> full = crf_marginals(emissions.data_ptr<float>(), 6, scores);
+  EXPECT_TRUE(
+      torch::allclose(torch::tensor(full).view({6, labels}).sum(-1), torch::ones({6}), 1e-5, 1e-5));
 }
 
 TEST(Crf, PaddingDoesNotChangeTheLikelihood) {

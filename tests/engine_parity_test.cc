@@ -22,20 +22,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Trained by tests/make_tiny_model.sh (the tiny_model CTest fixture).
-const fs::path kTinyModel = NER_TINY_MODEL_DIR;
-
 class EngineParityTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_TRUE(fs::exists(kTinyModel / "run" / "model.nerm"))
-        << "run the tiny_model_setup test first (ctest does)";
+    tiny_model_ = testing::tiny_model_dir();
     directory_ = std::make_unique<testing::TempDir>();
   }
   static void TearDownTestSuite() { directory_.reset(); }
   // Files of the shared tiny model, and scratch files of this test.
   static fs::path path(const std::string& name) {
-    return name == "run" || name == "data.h5" ? kTinyModel / name : directory_->path() / name;
+    return name == "run" || name == "data.h5" ? tiny_model_ / name : directory_->path() / name;
   }
 
   // Logits and tags of every test-split window from both implementations.
@@ -83,6 +79,7 @@ class EngineParityTest : public ::testing::Test {
     EXPECT_LT(*largest_difference, logit_tolerance);
   }
 
+  static inline std::filesystem::path tiny_model_;
   static inline std::unique_ptr<testing::TempDir> directory_;
 };
 

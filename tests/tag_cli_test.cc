@@ -20,8 +20,6 @@ using testing::run_command;
 
 const std::string kTag = NER_TAG_BIN;
 const std::string kEval = NER_EVAL_BIN;
-// Trained by tests/make_tiny_model.sh (the tiny_model CTest fixture).
-const fs::path kTinyModel = NER_TINY_MODEL_DIR;
 
 std::string shell_quoted(const fs::path& path) {
   return "'" + path.string() + "'";
@@ -30,8 +28,7 @@ std::string shell_quoted(const fs::path& path) {
 class TagCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_TRUE(fs::exists(kTinyModel / "run" / "model.nerm"))
-        << "run the tiny_model_setup test first (ctest does)";
+    tiny_model_ = testing::tiny_model_dir();
     directory_ = std::make_unique<testing::TempDir>();
   }
   static void TearDownTestSuite() { directory_.reset(); }
@@ -39,7 +36,7 @@ class TagCliTest : public ::testing::Test {
   // Files of the shared tiny model (run, data.h5, raw, raw-gold), else scratch.
   static fs::path path(const std::string& name) {
     for (const char* shared : {"run", "data.h5", "raw", "raw-gold"})
-      if (name == shared) return kTinyModel / name;
+      if (name == shared) return tiny_model_ / name;
     return directory_->path() / name;
   }
   static std::string tag(const std::string& arguments) {
@@ -52,6 +49,7 @@ class TagCliTest : public ::testing::Test {
     return nlohmann::json::parse(result.out).at("micro").at("strict").at("f1").get<double>();
   }
 
+  static inline std::filesystem::path tiny_model_;
   static inline std::unique_ptr<testing::TempDir> directory_;
 };
 
@@ -151,6 +149,11 @@ TEST_F(TagCliTest, BadInputsAreReportedAndSkippedKeepingTheRest) {
   EXPECT_NE(result.err.find("missing.txt: no such file"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("tagged.txt: cannot be written inline"), std::string::npos)
       << result.err;
+  // Without the progress bar, skipped inputs are still reported.
+  const auto quiet = run_command(tag("--progress none --out " + shell_quoted(dir.path() / "out2") +
+                                     " " + shell_quoted(dir.path() / "missing.txt")));
+  EXPECT_EQ(quiet.exit_code, 1);
+  EXPECT_NE(quiet.err.find("missing.txt: no such file"), std::string::npos) << quiet.err;
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "good.txt"));
   EXPECT_FALSE(fs::exists(dir.path() / "out" / "sub" / "latin1.txt"));
   // The same text is fine as JSON lines.

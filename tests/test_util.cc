@@ -71,4 +71,13 @@ fs::path seeds_dir() {
   return dir;
 }
 
+fs::path tiny_model_dir() {
+  const fs::path dir = NER_TINY_MODEL_DIR;
+  if (!fs::is_regular_file(dir / "run" / "model.nerm")) {
+    ADD_FAILURE() << "the shared tiny model is missing at " << dir
+                  << "; run the tiny_model_setup test first (ctest does)";
+  }
+  return dir;
+}
+
 }  // namespace ner::testing

@@ -36,6 +36,11 @@ CommandResult run_command(const std::string& command_line);
 // with a clear message when they are missing.
 std::filesystem::path seeds_dir();
 
+// The tiny model that tests/make_tiny_model.sh trains once per test run (the
+// tiny_model CTest fixture): run/, data.h5, raw/ and raw-gold/. Fails the
+// test with a clear message when it has not been trained.
+std::filesystem::path tiny_model_dir();
+
 std::string read_text_file(const std::filesystem::path& path);
 
 }  // namespace ner::testing

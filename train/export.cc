@@ -51,7 +51,7 @@ ModelFile build_model_file(TrainedRun& run, const std::filesystem::path& run_dir
                            const std::filesystem::path& checkpoint_file) {
   ModelFile file;
   file.config = run.options.model;
-  file.tag_scheme = std::string(run.label_set.scheme() == TagScheme::kBio ? "bio" : "bilou");
+  file.tag_scheme = run.run_info.at("tag_scheme").get<std::string>();
   file.label_names = run.label_set.names();
   const std::string data_config_yaml = run.run_info.value("data_config", "");
   DataConfig data_config;
