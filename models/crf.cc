@@ -41,38 +41,64 @@ torch::Tensor CrfImpl::end_scores() const {
   return end_ + forbidden_end_;
 }
 
-torch::Tensor CrfImpl::log_likelihood(const torch::Tensor& emissions_in, const torch::Tensor& tags,
-                                      const torch::Tensor& mask) {
-  const auto emissions = emissions_in.to(torch::kFloat);  // (B, T, L); sums stay in fp32
-  const auto batch = emissions.size(0), time = emissions.size(1);
+torch::Tensor CrfImpl::log_likelihood(const torch::Tensor& emissions, const torch::Tensor& tags,
+                                      const torch::Tensor& mask, CrfPartition partition) {
+  return path_score(emissions, tags, mask) - log_partition(emissions, mask, partition);
+}
+
+torch::Tensor CrfImpl::path_score(const torch::Tensor& emissions_in, const torch::Tensor& tags,
+                                  const torch::Tensor& mask) {
+  const auto emissions = emissions_in.to(torch::kFloat);  // sums stay in fp32
+  const auto time = emissions.size(1);
+  const auto maskf = mask.to(torch::kFloat);
+  const auto emitted = emissions.gather(2, tags.unsqueeze(2)).squeeze(2);  // (B, T)
+  auto score = start_scores().index({tags.select(1, 0)}) + (emitted * maskf).sum(1);
+  if (time > 1) {
+    const auto moves =
+        transition_scores().index({tags.slice(1, 0, time - 1), tags.slice(1, 1, time)});
+    score = score + (moves * maskf.slice(1, 1, time)).sum(1);
+  }
+  const auto last = (mask.sum(1).to(torch::kLong) - 1).clamp_min(0);
+  return score + end_scores().index({tags.gather(1, last.unsqueeze(1)).squeeze(1)});
+}
+
+torch::Tensor CrfImpl::log_partition(const torch::Tensor& emissions_in, const torch::Tensor& mask,
+                                     CrfPartition partition) {
+  const auto emissions = emissions_in.to(torch::kFloat);  // (B, T, L)
+  const auto batch = emissions.size(0), time = emissions.size(1), labels = emissions.size(2);
   const auto transitions = transition_scores();
-  const auto start = start_scores();
   const auto end = end_scores();
-  const auto maskf = mask.to(torch::kFloat);  // (B, T)
-  const auto batch_index = torch::arange(batch, tags.options());
-
-  // Score of the given path.
-  auto score = start.index({tags.select(1, 0)}) +
-               emissions.select(1, 0).gather(1, tags.select(1, 0).unsqueeze(1)).squeeze(1);
-  for (int64_t t = 1; t < time; ++t) {
-    const auto step = transitions.index({tags.select(1, t - 1), tags.select(1, t)}) +
-                      emissions.select(1, t).gather(1, tags.select(1, t).unsqueeze(1)).squeeze(1);
-    score = score + step * maskf.select(1, t);
+  const auto alpha = start_scores().unsqueeze(0) + emissions.select(1, 0);  // (B, L)
+  if (partition == CrfPartition::kAuto) {
+    partition = emissions.is_cuda() ? CrfPartition::kParallelScan : CrfPartition::kSequential;
   }
-  const auto lengths = mask.sum(1).to(torch::kLong);  // (B)
-  const auto last_tags = tags.index({batch_index, lengths - 1});
-  score = score + end.index({last_tags});
-
-  // Log partition by the forward algorithm.
-  auto alpha = start.unsqueeze(0) + emissions.select(1, 0);  // (B, L)
-  for (int64_t t = 1; t < time; ++t) {
-    const auto next =
-        torch::logsumexp(alpha.unsqueeze(2) + transitions.unsqueeze(0), 1) + emissions.select(1, t);
-    const auto keep = mask.select(1, t).unsqueeze(1);
-    alpha = torch::where(keep, next, alpha);
+  if (partition == CrfPartition::kSequential || time == 1) {
+    auto forward = alpha;
+    for (int64_t t = 1; t < time; ++t) {
+      const auto next = torch::logsumexp(forward.unsqueeze(2) + transitions.unsqueeze(0), 1) +
+                        emissions.select(1, t);
+      forward = torch::where(mask.select(1, t).unsqueeze(1), next, forward);
+    }
+    return torch::logsumexp(forward + end.unsqueeze(0), 1);
   }
-  const auto log_partition = torch::logsumexp(alpha + end.unsqueeze(0), 1);
-  return score - log_partition;
+
+  // One (from, to) score matrix per move into piece t = 1..T-1; padding moves
+  // are the log-semiring identity (0 on the diagonal, "forbidden" elsewhere,
+  // which is exactly zero weight in fp32 and keeps every sum finite).
+  const auto identity =
+      torch::eye(labels, emissions.options()) * (-kForbidden) + kForbidden;  // (L, L)
+  auto moves = transitions.view({1, 1, labels, labels}) + emissions.slice(1, 1, time).unsqueeze(2);
+  moves = torch::where(mask.slice(1, 1, time).view({batch, time - 1, 1, 1}), moves, identity);
+  // Multiply neighbouring matrices in the log semiring until one is left.
+  while (moves.size(1) > 1) {
+    if (moves.size(1) % 2 == 1)
+      moves = torch::cat({moves, identity.expand({batch, 1, labels, labels})}, 1);
+    const auto pairs = moves.view({batch, moves.size(1) / 2, 2, labels, labels});
+    moves = torch::logsumexp(pairs.select(2, 0).unsqueeze(-1) + pairs.select(2, 1).unsqueeze(-3),
+                             -2);  // (B, n/2, L, L)
+  }
+  const auto paths = alpha.unsqueeze(2) + moves.select(1, 0) + end.view({1, 1, labels});
+  return torch::logsumexp(paths.reshape({batch, labels * labels}), 1);
 }
 
 CrfScores CrfImpl::scores() const {

@@ -11,6 +11,13 @@
 
 namespace ner {
 
+// How the log partition (forward algorithm) runs. Sequential takes T steps of
+// a few small kernels each; the parallel scan combines per-piece transition
+// matrices pairwise in log T rounds, trading L times more arithmetic for far
+// fewer kernel launches, which is what a GPU wants. Auto: the scan on CUDA,
+// the sequential loop elsewhere.
+enum class CrfPartition { kAuto, kSequential, kParallelScan };
+
 class CrfImpl : public torch::nn::Module {
  public:
   explicit CrfImpl(const TransitionRules& rules);
@@ -18,7 +25,14 @@ class CrfImpl : public torch::nn::Module {
   // emissions: (B, T, L); tags: (B, T) int64; mask: (B, T) bool with every
   // sequence's real pieces first. Returns the log-likelihood per sequence (B).
   torch::Tensor log_likelihood(const torch::Tensor& emissions, const torch::Tensor& tags,
-                               const torch::Tensor& mask);
+                               const torch::Tensor& mask,
+                               CrfPartition partition = CrfPartition::kAuto);
+  // Score of the given label paths (B), and the log of the sum over all
+  // paths (B); their difference is the log-likelihood.
+  torch::Tensor path_score(const torch::Tensor& emissions, const torch::Tensor& tags,
+                           const torch::Tensor& mask);
+  torch::Tensor log_partition(const torch::Tensor& emissions, const torch::Tensor& mask,
+                              CrfPartition partition = CrfPartition::kAuto);
   // The best valid label sequence of each (unpadded) sequence.
   std::vector<std::vector<int>> decode(const torch::Tensor& emissions, const torch::Tensor& mask);
   // Transition, start and end scores with forbidden moves at -1e4, as used.

@@ -18,12 +18,13 @@ torch::Tensor NerModelImpl::forward(const torch::Tensor& ids, const torch::Tenso
 }
 
 torch::Tensor NerModelImpl::loss(const torch::Tensor& logits, const torch::Tensor& labels,
-                                 const torch::Tensor& attend, double label_smoothing) {
+                                 const torch::Tensor& attend, double label_smoothing,
+                                 CrfPartition partition) {
   const auto real_pieces = attend.sum().clamp_min(1).to(torch::kFloat);
   if (crf_) {
     // The CRF wants a label everywhere; padded positions are masked out.
     const auto tags = labels.masked_fill(attend.logical_not(), 0);
-    return -crf_->log_likelihood(logits, tags, attend).sum() / real_pieces;
+    return -crf_->log_likelihood(logits, tags, attend, partition).sum() / real_pieces;
   }
   const auto flat_logits = logits.to(torch::kFloat).reshape({-1, logits.size(-1)});
   namespace F = torch::nn::functional;

@@ -27,9 +27,11 @@ class NerModelImpl : public torch::nn::Module {
 
   // Mean loss per real piece: the CRF's negative log-likelihood, or cross
   // entropy with optional label smoothing. labels (B, T) int64, padding at
-  // kIgnoredLabel. Computed in fp32 whatever the logits' type.
+  // kIgnoredLabel. Computed in fp32 whatever the logits' type. `partition`
+  // picks the CRF's forward algorithm (see CrfPartition).
   torch::Tensor loss(const torch::Tensor& logits, const torch::Tensor& labels,
-                     const torch::Tensor& attend, double label_smoothing);
+                     const torch::Tensor& attend, double label_smoothing,
+                     CrfPartition partition = CrfPartition::kAuto);
 
   std::vector<DecodedWindow> decode(const torch::Tensor& logits, const torch::Tensor& attend);
   // The decoding rules on plain arrays (CRF scores copied to the CPU): what

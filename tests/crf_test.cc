@@ -68,7 +68,10 @@ TEST(Crf, LogLikelihoodAndViterbiMatchBruteForceEnumeration) {
   const auto gold_tensor = torch::tensor(gold, torch::kLong).view({1, length});
   const auto mask = torch::ones({1, length}, torch::kBool);
   const double expected = score_of(gold) - log_partition;
-  EXPECT_NEAR(crf->log_likelihood(emissions, gold_tensor, mask).item<double>(), expected, 1e-3);
+  for (const CrfPartition partition : {CrfPartition::kSequential, CrfPartition::kParallelScan}) {
+    EXPECT_NEAR(crf->log_likelihood(emissions, gold_tensor, mask, partition).item<double>(),
+                expected, 1e-3);
+  }
 
   const auto decoded = crf->decode(emissions, mask);
   ASSERT_EQ(decoded.size(), 1u);
@@ -138,6 +141,54 @@ TEST(Crf, PaddingDoesNotChangeTheLikelihood) {
   EXPECT_LE(both.max().item<double>(), 1e-6);
   both.sum().backward();
   EXPECT_TRUE(crf->named_parameters()["transitions"].grad().defined());
+}
+
+// The parallel scan is the sequential forward algorithm regrouped: the same
+// likelihoods and the same gradients, for odd and even lengths, padding and
+// one-piece sequences, in both tag schemes.
+TEST(Crf, ParallelScanMatchesTheSequentialForwardAlgorithm) {
+  torch::manual_seed(9);
+  for (const TagScheme scheme : {TagScheme::kBio, TagScheme::kBilou}) {
+    const LabelSet set(scheme);
+    const auto labels = static_cast<int64_t>(set.size());
+    for (const int64_t time : {1, 2, 7, 16, 37}) {
+      Crf crf(transition_rules(set));
+      {
+        torch::NoGradGuard no_grad;
+        for (auto& parameter : crf->parameters())
+          parameter.normal_(0.0, 1.0);
+      }
+      const int64_t batch = 5;
+      const auto lengths = torch::randint(1, time + 1, {batch}, torch::kLong);
+      lengths[0] = time;
+      lengths[1] = 1;
+      const auto mask = torch::arange(time).unsqueeze(0) < lengths.unsqueeze(1);
+      const auto tags = torch::randint(0, labels, {batch, time}, torch::kLong);
+      const auto base = torch::randn({batch, time, labels}) * 3;
+      std::vector<torch::Tensor> values, emission_grads, transition_grads;
+      for (const CrfPartition partition :
+           {CrfPartition::kSequential, CrfPartition::kParallelScan}) {
+        crf->zero_grad();
+        const auto emissions = base.clone().requires_grad_(true);
+        const auto likelihood = crf->log_likelihood(emissions, tags, mask, partition);
+        likelihood.sum().backward();
+        values.push_back(likelihood.detach());
+        emission_grads.push_back(emissions.grad());
+        const auto transition_grad = crf->named_parameters()["transitions"].grad();
+        transition_grads.push_back(transition_grad.defined() ? transition_grad.clone()
+                                                             : torch::zeros({labels, labels}));
+      }
+      EXPECT_TRUE(torch::allclose(values[0], values[1], 1e-4, 1e-3))
+          << "length " << time << ": " << values[0] << values[1];
+      EXPECT_TRUE(torch::allclose(emission_grads[0], emission_grads[1], 1e-4, 1e-5))
+          << "length " << time;
+      EXPECT_TRUE(torch::allclose(transition_grads[0], transition_grads[1], 1e-4, 1e-4))
+          << "length " << time;
+      // Padding gets no gradient from either.
+      const auto padding = mask.logical_not().unsqueeze(2).expand_as(base);
+      EXPECT_EQ(emission_grads[1].masked_select(padding).abs().sum().item<double>(), 0.0);
+    }
+  }
 }
 
 TEST(Crf, DecodingIsAlwaysValidEvenAgainstStrongEmissions) {

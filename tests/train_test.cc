@@ -176,6 +176,42 @@ TEST_F(TrainTest, RefusesToOverwriteARunAndExplainsBadInput) {
   EXPECT_TRUE(run_training(request("small.h5", "aborted", {"train.max_steps=2"})).finished);
 }
 
+// A last.pt of checkpoint format 1 (whose optimizer state was LibTorch's
+// AdamW) is refused for resuming with a clear reason; its weights still load.
+TEST_F(TrainTest, CheckpointsOfFormatOneServeWeightsButNotResuming) {
+  TrainRequest first = request("small.h5", "format1", {"train.epochs=1"});
+  first.stop_after_steps = 2;
+  ASSERT_FALSE(run_training(first).finished);
+  const fs::path last = path("format1") / "last.pt";
+  {
+    TrainedRun run = load_trained_run(path("format1"), last, torch::kCPU);
+    torch::serialize::InputArchive current;
+    current.load_from(last.string());
+    torch::Tensor progress, rng;
+    current.read("progress", progress);
+    current.read("rng_cpu", rng);
+    torch::serialize::OutputArchive old_format, model_archive, optimizer_archive;
+    old_format.write("format_version", torch::tensor(static_cast<int64_t>(1)));
+    run.model->save(model_archive);
+    old_format.write("model", model_archive);
+    old_format.write("optimizer", optimizer_archive);
+    old_format.write("progress", progress);
+    old_format.write("rng_cpu", rng);
+    old_format.save_to(last.string());
+  }
+  TrainRequest resumed = request("small.h5", "format1", {});
+  resumed.resume = true;
+  try {
+    run_training(resumed);
+    FAIL() << "resuming from a format 1 checkpoint must be refused";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("last.pt"), std::string::npos) << message;
+    EXPECT_NE(message.find("earlier version"), std::string::npos) << message;
+  }
+  EXPECT_NO_THROW(load_trained_run(path("format1"), last, torch::kCPU));
+}
+
 TEST_F(TrainTest, OverridesGivenOnResumeBecomeTheRunsConfig) {
   TrainRequest first = request("small.h5", "extended", {"train.epochs=1"});
   first.stop_after_steps = 2;

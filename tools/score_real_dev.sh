@@ -3,11 +3,12 @@
 # texts in ../shared/real-dev are stripped of their tags, tagged with ner-tag
 # and compared with the gold by ner-eval. Nothing is trained on them.
 # Usage: tools/score_real_dev.sh RUN_DIR|MODEL.nerm [REAL_DEV_DIR] [--json]
+#        (env: NER_BUILD_DIR=build, the build whose ner-tag and ner-eval run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
-  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 model="$1"
@@ -18,8 +19,9 @@ json=()
 [[ -f "$model" ]] || { echo "score_real_dev: $model is missing (is it a finished run?)" >&2; exit 2; }
 [[ -d "$real_dev" ]] || { echo "score_real_dev: $real_dev: no such directory" >&2; exit 2; }
 
+bin="${NER_BUILD_DIR:-build}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-build/tools/corpus/ner-corpus strip "$real_dev" --out "$scratch/plain" 2>/dev/null
-build/infer/ner-tag --model "$model" --progress none --out "$scratch/tagged" "$scratch/plain" >&2
-build/tools/eval/ner-eval --gold "$real_dev" --pred "$scratch/tagged" "${json[@]}"
+"$bin/tools/corpus/ner-corpus" strip "$real_dev" --out "$scratch/plain" 2>/dev/null
+"$bin/infer/ner-tag" --model "$model" --progress none --out "$scratch/tagged" "$scratch/plain" >&2
+"$bin/tools/eval/ner-eval" --gold "$real_dev" --pred "$scratch/tagged" "${json[@]}"

@@ -65,9 +65,11 @@ BatchTensors batch_tensors(const DatasetSplit& split, const std::vector<std::siz
   for (const std::size_t w : windows)
     longest = std::max(longest, window_length(split, w));
   const auto rows = static_cast<std::int64_t>(windows.size());
-  auto ids = torch::zeros({rows, longest}, torch::kLong);
-  auto attend = torch::zeros({rows, longest}, torch::kBool);
-  auto labels = torch::full({rows, longest}, kIgnoredLabel, torch::kLong);
+  // Page-locked host memory lets the copies to a GPU run asynchronously.
+  const auto host = torch::TensorOptions().pinned_memory(device.is_cuda());
+  auto ids = torch::zeros({rows, longest}, host.dtype(torch::kLong));
+  auto attend = torch::zeros({rows, longest}, host.dtype(torch::kBool));
+  auto labels = torch::full({rows, longest}, kIgnoredLabel, host.dtype(torch::kLong));
   auto id_rows = ids.accessor<std::int64_t, 2>();
   auto attend_rows = attend.accessor<bool, 2>();
   auto label_rows = labels.accessor<std::int64_t, 2>();
@@ -87,9 +89,9 @@ BatchTensors batch_tensors(const DatasetSplit& split, const std::vector<std::siz
     }
     batch.real_pieces += length;
   }
-  batch.ids = ids.to(device);
-  batch.attend = attend.to(device);
-  batch.labels = labels.to(device);
+  batch.ids = ids.to(device, torch::kLong, /*non_blocking=*/true);
+  batch.attend = attend.to(device, torch::kBool, /*non_blocking=*/true);
+  batch.labels = labels.to(device, torch::kLong, /*non_blocking=*/true);
   return batch;
 }
 

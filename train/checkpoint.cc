@@ -58,9 +58,8 @@ TrainingProgress TrainingProgress::from_json(const nlohmann::json& json) {
   return p;
 }
 
-void save_checkpoint(const std::filesystem::path& path, NerModel& model,
-                     torch::optim::Optimizer* optimizer, const TrainingProgress& progress,
-                     const torch::Device& device) {
+void save_checkpoint(const std::filesystem::path& path, NerModel& model, FlatAdamW* optimizer,
+                     const TrainingProgress& progress, const torch::Device& device) {
   torch::serialize::OutputArchive archive;
   archive.write("format_version", torch::tensor(static_cast<int64_t>(kCheckpointFormatVersion)));
   torch::serialize::OutputArchive model_archive;
@@ -92,7 +91,7 @@ void save_checkpoint(const std::filesystem::path& path, NerModel& model,
 }
 
 TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& model,
-                                 torch::optim::Optimizer* optimizer, bool restore_rng,
+                                 FlatAdamW* optimizer, bool restore_rng,
                                  const torch::Device& device) {
   if (!std::filesystem::is_regular_file(path))
     throw Error(fmt::format("{}: no such checkpoint", path.string()));
@@ -111,9 +110,19 @@ TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& mo
     archive.read("model", model_archive);
     model->load(model_archive);
     if (optimizer != nullptr) {
+      if (version.item<int64_t>() < 2) {
+        throw Error(fmt::format(
+            "{}: written by an earlier version whose optimizer state this build cannot resume; "
+            "its weights still serve `ner-train evaluate` and `ner-train export`, or train anew",
+            path.string()));
+      }
       torch::serialize::InputArchive optimizer_archive;
       archive.read("optimizer", optimizer_archive);
-      optimizer->load(optimizer_archive);
+      try {
+        optimizer->load(optimizer_archive);
+      } catch (const Error& error) {
+        throw Error(fmt::format("{}: {}", path.string(), error.what()));
+      }
     }
     torch::Tensor progress_bytes;
     archive.read("progress", progress_bytes);

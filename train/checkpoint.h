@@ -9,10 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "models/ner_model.h"
+#include "train/flat_adamw.h"
 
 namespace ner {
 
-inline constexpr int kCheckpointFormatVersion = 1;
+// 2: the optimizer state is FlatAdamW's. Weights of version 1 still load;
+// its optimizer state (torch::optim::AdamW's) cannot be resumed.
+inline constexpr int kCheckpointFormatVersion = 2;
 
 // Where a run stands; with the weights, optimizer and RNG states, enough to
 // continue exactly where it left off.
@@ -38,15 +41,14 @@ struct TrainingProgress {
 
 // Writes model, optimizer (if given), progress and the CPU (and, on CUDA,
 // the device's) RNG state to `path` via a temporary file and a rename.
-void save_checkpoint(const std::filesystem::path& path, NerModel& model,
-                     torch::optim::Optimizer* optimizer, const TrainingProgress& progress,
-                     const torch::Device& device);
+void save_checkpoint(const std::filesystem::path& path, NerModel& model, FlatAdamW* optimizer,
+                     const TrainingProgress& progress, const torch::Device& device);
 
 // Loads weights into `model` (built with the same config) and, when given,
 // the optimizer state; with `restore_rng`, also the RNG states. Throws
 // ner::Error naming the file when it is missing, corrupt or does not match.
 TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& model,
-                                 torch::optim::Optimizer* optimizer, bool restore_rng,
+                                 FlatAdamW* optimizer, bool restore_rng,
                                  const torch::Device& device);
 
 }  // namespace ner

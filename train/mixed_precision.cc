@@ -17,23 +17,21 @@ LossScaler::LossScaler(LossScalerOptions options)
   }
 }
 
-bool LossScaler::unscale(const std::vector<torch::Tensor>& parameters) {
+bool LossScaler::unscale(const std::vector<torch::Tensor>& gradients) {
   torch::NoGradGuard no_grad;
   bool finite = true;
   const double inverse = 1.0 / scale_;
-  for (const torch::Tensor& parameter : parameters) {
-    torch::Tensor grad = parameter.grad();
-    if (!grad.defined()) continue;
-    grad.mul_(inverse);
-    // One reduction per tensor; cheap next to the backward pass.
-    if (finite && !torch::isfinite(grad).all().item<bool>()) finite = false;
+  for (torch::Tensor gradient : gradients) {
+    if (!gradient.defined()) continue;
+    gradient.mul_(inverse);
+    if (finite && !torch::isfinite(gradient).all().item<bool>()) finite = false;
   }
   last_finite_ = finite;
   unscaled_ = true;
   return finite;
 }
 
-bool LossScaler::step(torch::optim::Optimizer& optimizer) {
+bool LossScaler::step(const std::function<void()>& take_step) {
   if (!unscaled_) throw Error("loss scaler: unscale() must run before step()");
   unscaled_ = false;
   if (!last_finite_) {
@@ -42,7 +40,7 @@ bool LossScaler::step(torch::optim::Optimizer& optimizer) {
     ++skipped_steps_;
     return false;
   }
-  optimizer.step();
+  take_step();
   if (++clean_steps_ >= options_.growth_interval) {
     scale_ *= options_.growth_factor;
     clean_steps_ = 0;

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <vector>
 
 namespace ner {
@@ -24,12 +25,12 @@ class LossScaler {
 
   // Divides the gradients by the scale (call before clipping). Returns false
   // if any gradient holds inf or NaN.
-  bool unscale(const std::vector<torch::Tensor>& parameters);
+  bool unscale(const std::vector<torch::Tensor>& gradients);
 
-  // Steps the optimizer when the last unscale found finite gradients, else
-  // skips the step; then backs the scale off (after a skip) or grows it
-  // (after growth_interval clean steps). Returns whether it stepped.
-  bool step(torch::optim::Optimizer& optimizer);
+  // Runs `take_step` (the optimizer update) when the last unscale found
+  // finite gradients, else skips it; then backs the scale off (after a skip)
+  // or grows it (after growth_interval clean steps). Returns whether it stepped.
+  bool step(const std::function<void()>& take_step);
 
   double current_scale() const { return scale_; }
   int clean_steps() const { return clean_steps_; }

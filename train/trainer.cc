@@ -14,6 +14,7 @@
 #include "train/checkpoint.h"
 #include "train/evaluation.h"
 #include "train/export.h"
+#include "train/flat_adamw.h"
 #include "train/mixed_precision.h"
 #include "train/schedule.h"
 
@@ -66,11 +67,6 @@ std::int64_t parameter_count(torch::nn::Module& model) {
   return count;
 }
 
-void set_learning_rate(torch::optim::AdamW& optimizer, double learning_rate) {
-  for (auto& group : optimizer.param_groups())
-    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate);
-}
-
 std::string scored_on_note(const std::string& label_source) {
   return label_source == "gold"
              ? "gold labels"
@@ -100,9 +96,8 @@ class Trainer {
   int threads_ = 1;
   std::optional<c10::ScalarType> autocast_;
   NerModel model_{nullptr};
-  std::unique_ptr<torch::optim::AdamW> optimizer_;
+  std::unique_ptr<FlatAdamW> optimizer_;
   std::optional<LossScaler> scaler_;
-  std::vector<torch::Tensor> parameters_;
   TrainingProgress progress_;
   std::int64_t batches_per_epoch_ = 0;
   std::int64_t warmup_steps_ = 0;
@@ -177,18 +172,10 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
   model_ = NerModel(options_.model, transition_rules(label_set_));
   model_->to(device_);
   const ParameterGroups groups = weight_decay_groups(*model_);
-  std::vector<torch::optim::OptimizerParamGroup> param_groups;
-  param_groups.emplace_back(
-      groups.decayed,
-      std::make_unique<torch::optim::AdamWOptions>(
-          torch::optim::AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay)));
-  param_groups.emplace_back(
-      groups.not_decayed,
-      std::make_unique<torch::optim::AdamWOptions>(
-          torch::optim::AdamWOptions(options_.learning_rate).weight_decay(0.0)));
-  optimizer_ = std::make_unique<torch::optim::AdamW>(
-      param_groups, torch::optim::AdamWOptions(options_.learning_rate));
-  parameters_ = model_->parameters();
+  FlatAdamWOptions adamw;
+  adamw.learning_rate = options_.learning_rate;
+  adamw.weight_decay = options_.weight_decay;
+  optimizer_ = std::make_unique<FlatAdamW>(groups.decayed, groups.not_decayed, adamw);
   if (options_.precision == "fp16") scaler_.emplace();
 
   const DatasetSplit& train = dataset_.split(Split::kTrain);
@@ -275,7 +262,7 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
       batch_tensors(dataset_.split(Split::kTrain), windows, label_set_, device_);
   const double learning_rate = learning_rate_at(progress_.step, progress_.total_steps,
                                                 warmup_steps_, options_.learning_rate, decay_);
-  set_learning_rate(*optimizer_, learning_rate);
+  optimizer_->set_learning_rate(learning_rate);
   optimizer_->zero_grad();
   torch::Tensor logits;
   {
@@ -285,6 +272,25 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
   }
   const torch::Tensor loss =
       model_->loss(logits, batch.labels, batch.attend, options_.label_smoothing);
+  // Nothing below reads a value back from the device before the update is
+  // queued, except the fp16 inf/NaN check: one wait per step, at its end.
+  torch::Tensor grad_norm;
+  bool stepped = true;
+  if (scaler_) {
+    scaler_->scale(loss).backward();
+    const bool finite = scaler_->unscale({optimizer_->gather_gradients()});
+    if (finite && options_.clip_norm > 0)
+      grad_norm = optimizer_->clip_gradients(options_.clip_norm);
+    stepped = scaler_->step([this] { optimizer_->step(); });
+    progress_.loss_scale = scaler_->current_scale();
+    progress_.scaler_clean_steps = scaler_->clean_steps();
+    progress_.scaler_skipped_steps = scaler_->skipped_steps();
+  } else {
+    loss.backward();
+    optimizer_->gather_gradients();
+    if (options_.clip_norm > 0) grad_norm = optimizer_->clip_gradients(options_.clip_norm);
+    optimizer_->step();
+  }
   const double loss_value = loss.item<double>();
   if (!std::isfinite(loss_value) && !scaler_) {
     throw Error(fmt::format(
@@ -292,22 +298,7 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
         "kept in {}; try a lower train.lr, train.clip_norm, or precision fp32",
         loss_value, progress_.step + 1, options_.precision, request_.run_dir.string()));
   }
-  double grad_norm = 0;
-  bool stepped = true;
-  if (scaler_) {
-    scaler_->scale(loss).backward();
-    if (scaler_->unscale(parameters_) && options_.clip_norm > 0)
-      grad_norm = torch::nn::utils::clip_grad_norm_(parameters_, options_.clip_norm);
-    stepped = scaler_->step(*optimizer_);
-    progress_.loss_scale = scaler_->current_scale();
-    progress_.scaler_clean_steps = scaler_->clean_steps();
-    progress_.scaler_skipped_steps = scaler_->skipped_steps();
-  } else {
-    loss.backward();
-    if (options_.clip_norm > 0)
-      grad_norm = torch::nn::utils::clip_grad_norm_(parameters_, options_.clip_norm);
-    optimizer_->step();
-  }
+  const double grad_norm_value = grad_norm.defined() ? grad_norm.item<double>() : 0.0;
   if (device_.is_cuda()) torch::cuda::synchronize();
   const double seconds = seconds_since(start);
   ++progress_.step;
@@ -323,7 +314,7 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
       {"epoch", progress_.epoch + 1},
       {"loss", std::isfinite(loss_value) ? nlohmann::json(loss_value) : nlohmann::json(nullptr)},
       {"lr", learning_rate},
-      {"grad_norm", grad_norm},
+      {"grad_norm", grad_norm_value},
       {"pieces", batch.real_pieces},
       {"batch_shape", {batch.ids.size(0), batch.ids.size(1)}},
       {"pieces_per_second", rate}};

@@ -3,6 +3,7 @@
 PyTorch reference, ratios, model FLOPs utilisation and the full bf16 run.
 
 Usage: report.py --runs DIR --reference FILE.jsonl --device NAME --warmup N --out RESULTS.md
+                 [--components TRAIN_STEP_BENCH.txt] [--real-dev SCORES.txt]
 """
 import argparse
 import json
@@ -40,6 +41,8 @@ def main():
     parser.add_argument("--device", required=True)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--components", type=Path, help="train_step_bench output to include")
+    parser.add_argument("--real-dev", type=Path, help="score_real_dev.sh output to include")
     args = parser.parse_args()
     import importlib.util
     spec = importlib.util.spec_from_file_location("reference", Path(__file__).with_name("reference.py"))
@@ -116,6 +119,11 @@ def main():
     if full.exists() and full32.exists():
         f1_32 = json.load(open(full32))["test"]["scores"]["micro"]["strict"]["f1"]
         lines.append(f"Full fp32 run: held-out micro F1 {f1_32:.4f} (bf16 - fp32: {100 * (f1 - f1_32):+.2f} points).")
+    for title, path in (("Step components (build-cuda/tools/bench/train_step_bench "
+                         "configs/base.yaml --device cuda)", args.components),
+                        ("Real-dev, full bf16 run (tools/score_real_dev.sh)", args.real_dev)):
+        if path and path.exists():
+            lines += ["", f"{title}:", "", "```", path.read_text().rstrip(), "```"]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,11 @@
 # configs/base.yaml for a fixed number of steps in fp32, bf16 and fp16, each with
 # checkpointing off and on, runs the PyTorch reference (eager and torch.compile)
 # on the same batch shapes, then one full bf16 run to early stopping, and writes
-# the table to tools/bench/gpu/results/DATE-DEVICE.md.
-# Usage: tools/bench/gpu/run.sh   (env: STEPS=60 WARMUP=10 DOCS=4000 FULL_FP32=0 SKIP_BUILD=0)
+# the table to tools/bench/gpu/results/DATE-DEVICE.md, with train_step_bench's
+# breakdown of the step and, when REAL_DEV names the gold real-dev texts, the
+# full run's F1 on them.
+# Usage: tools/bench/gpu/run.sh
+#   (env: STEPS=60 WARMUP=10 DOCS=4000 FULL_FP32=0 SKIP_BUILD=0 REAL_DEV=../shared/real-dev)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -20,6 +23,11 @@ device="$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)"
 echo "==> device: $device"
 rm -rf "$work"
 mkdir -p "$work/runs"
+echo "==> PyTorch reference self-check (parallel-scan CRF against the loop)"
+python3 tools/bench/gpu/reference.py --self-check
+echo "==> train_step_bench (base shapes, CUDA)"
+"$bin/tools/bench/train_step_bench" configs/base.yaml --device cuda | tee "$work/components.txt" ||
+  echo "(train_step_bench: a target was missed, see above)"
 "$bin/tools/corpus/ner-corpus" generate --docs "$docs" --seed 1 --out "$work/corpus" \
   --gold "$work/gold"
 "$bin/train/ner-train" prepare --config configs/base.yaml --data "$work/corpus" \
@@ -55,8 +63,15 @@ python3 tools/bench/gpu/reference.py --log "$work/runs/bf16-ckpttrue/log.jsonl" 
 
 train full-bf16 --set train.precision=bf16
 [[ "${FULL_FP32:-0}" == 1 ]] && train full-fp32 --set train.precision=fp32
+real_dev="${REAL_DEV:-../shared/real-dev}"
+if [[ -d "$real_dev" ]]; then
+  echo "==> real-dev, full bf16 run"
+  NER_BUILD_DIR="$bin" tools/score_real_dev.sh "$work/runs/full-bf16" "$real_dev" |
+    tee "$work/real-dev.txt" || echo "(real-dev scoring failed, see above)"
+fi
 
 slug="$(echo "$device" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//')"
 python3 tools/bench/gpu/report.py --runs "$work/runs" --reference "$reference" \
-  --device "$device" --warmup "$warmup" \
+  --device "$device" --warmup "$warmup" --components "$work/components.txt" \
+  --real-dev "$work/real-dev.txt" \
   --out "tools/bench/gpu/results/$(date +%F)-$slug.md"
