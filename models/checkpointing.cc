@@ -1,6 +1,9 @@
 #include "models/checkpointing.h"
 
+#include <optional>
+
 #include "models/encoder.h"
+#include "models/torch_compat.h"
 #include "models/torch_runtime.h"
 
 namespace ner {
@@ -17,6 +20,16 @@ class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> 
     // autograd graph holding this context keeps the module alive.
     ctx->saved_data["block"] = static_cast<int64_t>(reinterpret_cast<intptr_t>(block));
     ctx->saved_data["rng"] = rng_state(x.device());
+    // Backward runs outside the caller's autocast region: recompute in the
+    // precision the forward pass used, or the gradients (and the speed) differ.
+    const auto device_type = x.device().type();
+    const bool autocast = torch_compat::autocast_supported(device_type) &&
+                          torch_compat::is_autocast_enabled(device_type);
+    ctx->saved_data["autocast"] = autocast;
+    if (autocast) {
+      ctx->saved_data["autocast_dtype"] =
+          static_cast<int64_t>(torch_compat::autocast_dtype(device_type));
+    }
     ctx->save_for_backward({x, attend});
     torch::NoGradGuard no_grad;
     return block->forward(x, attend);
@@ -33,6 +46,11 @@ class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> 
     torch::Tensor output;
     {
       torch::AutoGradMode enable(true);
+      std::optional<AutocastScope> autocast;
+      if (ctx->saved_data["autocast"].toBool()) {
+        autocast.emplace(x.device().type(),
+                         static_cast<c10::ScalarType>(ctx->saved_data["autocast_dtype"].toInt()));
+      }
       output = block->forward(x, attend);
     }
     set_rng_state(x.device(), rng_now);

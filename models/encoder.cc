@@ -19,12 +19,10 @@ EncoderBlockImpl::EncoderBlockImpl(const ModelConfig& config) : heads_(config.he
 
 torch::Tensor EncoderBlockImpl::attention(const torch::Tensor& x, const torch::Tensor& attend) {
   const auto batch = x.size(0), time = x.size(1), channels = x.size(2);
-  // (B, T, 3C) -> (3, B, H, T, D), contiguous so the batched matmuls run
-  // on dense blocks.
-  const auto qkv = qkv_(x)
-                       .view({batch, time, 3, heads_, channels / heads_})
-                       .permute({2, 0, 3, 1, 4})
-                       .contiguous();
+  // (B, T, 3C) -> (3, B, H, T, D) as a view: the fused kernels take the
+  // strides as they are, the spelled-out attention copies what it needs.
+  const auto qkv =
+      qkv_(x).view({batch, time, 3, heads_, channels / heads_}).permute({2, 0, 3, 1, 4});
   const auto y = torch_compat::attention(qkv[0], qkv[1], qkv[2], attend);  // (B, H, T, D)
   return attn_out_(y.transpose(1, 2).reshape({batch, time, channels}));
 }

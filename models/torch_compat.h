@@ -79,10 +79,11 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
 #if NER_TORCH_AT_LEAST(2, 0)
   return at::scaled_dot_product_attention(q, k, v, key_mask, 0.0, false);
 #else
+  // Dense blocks for the batched matmuls.
   const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-  auto scores = torch::matmul(q * scale, k.transpose(-2, -1));  // (B, H, T, T)
+  auto scores = torch::matmul(q * scale, k.contiguous().transpose(-2, -1));  // (B, H, T, T)
   scores.masked_fill_(key_mask.logical_not(), -std::numeric_limits<float>::infinity());
-  return torch::matmul(torch::softmax(scores, -1), v);
+  return torch::matmul(torch::softmax(scores, -1), v.contiguous());
 #endif
 }
 

@@ -4,9 +4,11 @@
 #include <torch/torch.h>
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "datasets/error.h"
+#include "models/torch_runtime.h"
 
 namespace ner {
 namespace {
@@ -75,7 +77,12 @@ TEST(Encoder, PaddedPiecesDoNotChangeRealOnes) {
 
 // Checkpointed and plain blocks: same loss and gradients in fp32 with dropout
 // on, because the recomputation draws the same dropout masks.
-TEST(Checkpointing, SameLossAndGradientsAsPlainBlocks) {
+// With dropout on, in fp32 and under bf16 autocast (which backward, outside
+// the autocast region, must recompute in too).
+class Checkpointing : public ::testing::TestWithParam<bool> {};
+
+TEST_P(Checkpointing, SameLossAndGradientsAsPlainBlocks) {
+  const bool bf16 = GetParam();
   ModelConfig config = tiny_config();
   config.dropout = 0.2;
   torch::manual_seed(2);
@@ -95,8 +102,13 @@ TEST(Checkpointing, SameLossAndGradientsAsPlainBlocks) {
   const auto targets = torch::randint(0, 5, {4 * 12}, torch::kLong);
   const auto loss_of = [&](TokenClassifier& model) {
     torch::manual_seed(99);
-    const auto logits = model->forward(ids, attend);
-    return torch::nn::functional::cross_entropy(logits.view({-1, 5}), targets);
+    torch::Tensor logits;
+    {
+      std::optional<AutocastScope> autocast;
+      if (bf16) autocast.emplace(torch::kCPU, torch::kBFloat16);
+      logits = model->forward(ids, attend);
+    }
+    return torch::nn::functional::cross_entropy(logits.to(torch::kFloat).view({-1, 5}), targets);
   };
   const auto plain_loss = loss_of(plain);
   plain_loss.backward();
@@ -116,6 +128,11 @@ TEST(Checkpointing, SameLossAndGradientsAsPlainBlocks) {
       torch::nn::functional::cross_entropy(plain->forward(ids, attend).view({-1, 5}), targets);
   EXPECT_GT(std::abs(other.item<double>() - plain_loss.item<double>()), 1e-6);
 }
+
+INSTANTIATE_TEST_SUITE_P(Precisions, Checkpointing, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "bf16_autocast" : "fp32";
+                         });
 
 TEST(Encoder, LearnsOneBatch) {
   torch::manual_seed(3);
