@@ -13,6 +13,7 @@
 #include "infer/engine.h"
 #include "models/model_file.h"
 #include "tests/test_util.h"
+#include "tests/tiny_model_fixture.h"
 #include "train/batches.h"
 #include "train/export.h"
 #include "train/trainer.h"
@@ -22,18 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class EngineParityTest : public ::testing::Test {
+class EngineParityTest : public testing::TinyModelTest {
  protected:
-  static void SetUpTestSuite() {
-    tiny_model_ = testing::tiny_model_dir();
-    directory_ = std::make_unique<testing::TempDir>();
-  }
-  static void TearDownTestSuite() { directory_.reset(); }
-  // Files of the shared tiny model, and scratch files of this test.
-  static fs::path path(const std::string& name) {
-    return name == "run" || name == "data.h5" ? tiny_model_ / name : directory_->path() / name;
-  }
-
   // Logits and tags of every test-split window from both implementations.
   static void compare(const fs::path& model_file, GemmBackend gemm, double logit_tolerance,
                       double* largest_difference, std::size_t* differing_windows) {
@@ -78,9 +69,6 @@ class EngineParityTest : public ::testing::Test {
     }
     EXPECT_LT(*largest_difference, logit_tolerance);
   }
-
-  static inline std::filesystem::path tiny_model_;
-  static inline std::unique_ptr<testing::TempDir> directory_;
 };
 
 TEST_F(EngineParityTest, TrainingWritesAModelFile) {

@@ -11,6 +11,7 @@
 #include "datasets/corpus.h"
 #include "datasets/tagged_text.h"
 #include "tests/test_util.h"
+#include "tests/tiny_model_fixture.h"
 
 namespace ner {
 namespace {
@@ -25,20 +26,8 @@ std::string shell_quoted(const fs::path& path) {
   return "'" + path.string() + "'";
 }
 
-class TagCliTest : public ::testing::Test {
+class TagCliTest : public testing::TinyModelTest {
  protected:
-  static void SetUpTestSuite() {
-    tiny_model_ = testing::tiny_model_dir();
-    directory_ = std::make_unique<testing::TempDir>();
-  }
-  static void TearDownTestSuite() { directory_.reset(); }
-
-  // Files of the shared tiny model (run, data.h5, raw, raw-gold), else scratch.
-  static fs::path path(const std::string& name) {
-    for (const char* shared : {"run", "data.h5", "raw", "raw-gold"})
-      if (name == shared) return tiny_model_ / name;
-    return directory_->path() / name;
-  }
   static std::string tag(const std::string& arguments) {
     return kTag + " --model " + shell_quoted(path("run") / "model.nerm") + " " + arguments;
   }
@@ -48,9 +37,6 @@ class TagCliTest : public ::testing::Test {
     EXPECT_EQ(result.exit_code, 0) << result.err;
     return nlohmann::json::parse(result.out).at("micro").at("strict").at("f1").get<double>();
   }
-
-  static inline std::filesystem::path tiny_model_;
-  static inline std::unique_ptr<testing::TempDir> directory_;
 };
 
 TEST(NerTagBinary, DoesNotLinkLibTorch) {

@@ -98,19 +98,20 @@ TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& mo
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path.string(), device);
-    torch::Tensor version;
-    archive.read("format_version", version);
-    if (version.item<int64_t>() > kCheckpointFormatVersion) {
+    torch::Tensor version_tensor;
+    archive.read("format_version", version_tensor);
+    const int64_t version = version_tensor.item<int64_t>();
+    if (version > kCheckpointFormatVersion) {
       throw Error(
           fmt::format("{}: this build reads checkpoint format version <= {}, the file is "
                       "version {}",
-                      path.string(), kCheckpointFormatVersion, version.item<int64_t>()));
+                      path.string(), kCheckpointFormatVersion, version));
     }
     torch::serialize::InputArchive model_archive;
     archive.read("model", model_archive);
     model->load(model_archive);
     if (optimizer != nullptr) {
-      if (version.item<int64_t>() < 2) {
+      if (version < 2) {
         throw Error(fmt::format(
             "{}: written by an earlier version whose optimizer state this build cannot resume; "
             "its weights still serve `ner-train evaluate` and `ner-train export`, or train anew",

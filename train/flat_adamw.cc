@@ -14,19 +14,24 @@ FlatAdamW::FlatAdamW(const std::vector<torch::Tensor>& decayed,
   parameters_ = decayed;
   parameters_.insert(parameters_.end(), not_decayed.begin(), not_decayed.end());
   if (parameters_.empty()) throw Error("optimizer: no parameters to train");
-  std::vector<std::int64_t> sizes;
   for (const torch::Tensor& parameter : parameters_) {
     if (parameter.scalar_type() != torch::kFloat || parameter.device() != parameters_[0].device())
       throw Error("optimizer: every parameter must be fp32 and on one device");
-    sizes.push_back(parameter.numel());
   }
   for (const torch::Tensor& parameter : decayed)
     decayed_elements_ += parameter.numel();
-  layout_ = torch::tensor(sizes, torch::kLong);
   rebind();
   gradients_ = torch::zeros_like(values_);
   first_moment_ = torch::zeros_like(values_);
   second_moment_ = torch::zeros_like(values_);
+}
+
+torch::Tensor FlatAdamW::layout() const {
+  std::vector<std::int64_t> sizes;
+  sizes.reserve(parameters_.size());
+  for (const torch::Tensor& parameter : parameters_)
+    sizes.push_back(parameter.numel());
+  return torch::tensor(sizes, torch::kLong);
 }
 
 void FlatAdamW::rebind() {
@@ -87,19 +92,19 @@ void FlatAdamW::step() {
 }
 
 void FlatAdamW::save(torch::serialize::OutputArchive& archive) const {
-  archive.write("layout", layout_);
+  archive.write("layout", layout());
   archive.write("steps", torch::tensor(steps_, torch::kLong));
   archive.write("first_moment", first_moment_);
   archive.write("second_moment", second_moment_);
 }
 
 void FlatAdamW::load(torch::serialize::InputArchive& archive) {
-  torch::Tensor layout, steps, first, second;
-  archive.read("layout", layout);
+  torch::Tensor saved_layout, steps, first, second;
+  archive.read("layout", saved_layout);
   archive.read("steps", steps);
   archive.read("first_moment", first);
   archive.read("second_moment", second);
-  if (!torch::equal(layout.to(torch::kCPU), layout_) || first.sizes() != values_.sizes() ||
+  if (!torch::equal(saved_layout.to(torch::kCPU), layout()) || first.sizes() != values_.sizes() ||
       second.sizes() != values_.sizes()) {
     throw Error("the optimizer state was saved for parameters of other shapes");
   }

@@ -53,8 +53,11 @@ class FlatAdamW {
  private:
   FlatAdamWOptions options_;
   std::vector<torch::Tensor> parameters_;  // decayed ones first
+  // Element count of each parameter, in order (CPU int64): what saved state
+  // must match.
+  torch::Tensor layout() const;
+
   std::int64_t decayed_elements_ = 0;
-  torch::Tensor layout_;  // element count of each parameter, in order (CPU int64)
   torch::Tensor values_;
   torch::Tensor gradients_;
   torch::Tensor first_moment_;

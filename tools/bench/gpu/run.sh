@@ -35,7 +35,6 @@ if [[ "${SKIP_BUILD:-0}" != 1 && ! ("$phase" == full && -x "$bin/train/ner-train
 fi
 device="$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)"
 stage "device: $device"
-mkdir -p "$work/runs"
 
 if [[ "$phase" != full || ! -f "$work/data.h5" ]]; then
   rm -rf "$work"
