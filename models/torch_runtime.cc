@@ -78,16 +78,25 @@ void set_rng_state(const torch::Device& device, const at::Tensor& state) {
   generator.set_state(state);
 }
 
-std::int64_t peak_device_memory_bytes(const torch::Device& device) {
+DeviceMemory device_memory(const torch::Device& device) {
 #ifdef NER_HAS_CUDA_ALLOCATOR_STATS
   if (device.is_cuda()) {
     const auto stats =
         c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-    return stats.allocated_bytes[0].peak;  // [0]: all pools together
+    const auto& all_pools = stats.allocated_bytes[0];
+    return {all_pools.current, all_pools.peak};
   }
 #endif
   (void)device;
-  return 0;
+  return {};
+}
+
+bool has_device_memory_statistics() {
+#ifdef NER_HAS_CUDA_ALLOCATOR_STATS
+  return true;
+#else
+  return false;
+#endif
 }
 
 AutocastScope::AutocastScope(c10::DeviceType device, c10::ScalarType dtype)
@@ -123,6 +132,7 @@ nlohmann::json describe_runtime() {
       {"cuda_available", torch::cuda::is_available()},
       {"cudnn_available", torch::cuda::cudnn_is_available()},
       {"cuda_devices", std::move(cuda_devices)},
+      {"cuda_memory_statistics", has_device_memory_statistics()},
       {"cpu_cores", std::thread::hardware_concurrency()},
       {"intra_op_threads", torch::get_num_threads()},
       {"default_device", resolve_device("auto").str()},

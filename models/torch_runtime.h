@@ -38,10 +38,19 @@ class AutocastScope {
 at::Tensor rng_state(const torch::Device& device);
 void set_rng_state(const torch::Device& device, const at::Tensor& state);
 
-// Peak bytes the CUDA caching allocator has handed out on `device` since the
-// process started (what activations and weights really needed); 0 on the CPU
-// and in builds without CUDA.
-std::int64_t peak_device_memory_bytes(const torch::Device& device);
+// Bytes the CUDA caching allocator has handed out on `device`: now, and at
+// most since the process started. Between training steps `current` is what
+// stays resident (weights, gradients, optimizer state), so `peak - current`
+// is what the step itself needed, activations above all. Both are 0 on the
+// CPU and in builds without the allocator's statistics.
+struct DeviceMemory {
+  std::int64_t current_bytes = 0;
+  std::int64_t peak_bytes = 0;
+};
+DeviceMemory device_memory(const torch::Device& device);
+
+// Whether this build can read the CUDA caching allocator's statistics.
+bool has_device_memory_statistics();
 
 // LibTorch version, CUDA devices, threads and precision support, for
 // `ner-train env` and for bug reports.

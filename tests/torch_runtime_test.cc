@@ -74,6 +74,28 @@ TEST(TorchRuntime, DescribesTheRuntime) {
             0u);
   EXPECT_EQ(info["cuda_available"], torch::cuda::is_available());
   EXPECT_EQ(info["scaled_dot_product_attention"], torch_compat::kHasScaledDotProductAttention);
+  EXPECT_EQ(info["cuda_memory_statistics"], has_device_memory_statistics());
+}
+
+TEST(TorchRuntime, DeviceMemoryIsZeroOnTheCpuAndCountsAllocationsOnCuda) {
+  const DeviceMemory cpu = device_memory(torch::Device(torch::kCPU));
+  EXPECT_EQ(cpu.current_bytes, 0);
+  EXPECT_EQ(cpu.peak_bytes, 0);
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  ASSERT_TRUE(has_device_memory_statistics())
+      << "a CUDA build must read the caching allocator's statistics";
+  const torch::Device cuda(torch::kCUDA, 0);
+  const DeviceMemory before = device_memory(cuda);
+  const std::int64_t bytes = std::int64_t{64} << 20;
+  {
+    const torch::Tensor block = torch::empty({bytes}, torch::dtype(torch::kUInt8).device(cuda));
+    const DeviceMemory during = device_memory(cuda);
+    EXPECT_GE(during.current_bytes - before.current_bytes, bytes);
+    EXPECT_GE(during.peak_bytes, during.current_bytes);
+  }
+  const DeviceMemory after = device_memory(cuda);
+  EXPECT_EQ(after.current_bytes, before.current_bytes);
+  EXPECT_GE(after.peak_bytes, before.current_bytes + bytes);
 }
 
 }  // namespace

@@ -318,7 +318,11 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
       {"pieces", batch.real_pieces},
       {"batch_shape", {batch.ids.size(0), batch.ids.size(1)}},
       {"pieces_per_second", rate}};
-  if (device_.is_cuda()) record["peak_device_memory_bytes"] = peak_device_memory_bytes(device_);
+  if (device_.is_cuda()) {
+    const DeviceMemory memory = device_memory(device_);
+    record["peak_device_memory_bytes"] = memory.peak_bytes;
+    record["resident_device_memory_bytes"] = memory.current_bytes;
+  }
   if (scaler_) {
     record["loss_scale"] = scaler_->current_scale();
     record["skipped"] = !stepped;
@@ -452,7 +456,7 @@ TrainOutcome Trainer::finish() {
       {"threads", threads_},
       {"precision", options_.precision},
       {"checkpointing", options_.model.checkpointing},
-      {"peak_device_memory_bytes", peak_device_memory_bytes(device_)},
+      {"peak_device_memory_bytes", device_memory(device_).peak_bytes},
       {"train_seconds", progress_.train_seconds},
       {"pieces_per_second",
        progress_.train_seconds > 0

@@ -209,6 +209,7 @@ def main():
         lengths = torch.tensor([min(t, max(1, base + (i < extra))) for i in range(b)], device=device)
         attend = torch.arange(t, device=device)[None] < lengths[:, None]
         tags = torch.zeros(b, t, dtype=torch.long, device=device)
+        real_pieces = int(attend.sum())
         torch.cuda.synchronize()
         start = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
@@ -227,13 +228,15 @@ def main():
             optimizer.step()
         loss_value = loss.item()
         torch.cuda.synchronize()
-        rates.append(int(attend.sum()) / (time.perf_counter() - start))
+        rates.append(real_pieces / (time.perf_counter() - start))
     timed = rates[args.warmup:] or rates
     print(json.dumps({
         "implementation": "pytorch-compile" if args.compile else "pytorch-eager",
         "precision": args.precision, "checkpointing": args.checkpointing,
         "steps": len(rates), "median_tokens_per_second": statistics.median(timed),
         "peak_device_memory_bytes": torch.cuda.max_memory_allocated(device),
+        # Between steps: weights, gradients and optimizer state, as ner-train logs it.
+        "resident_device_memory_bytes": torch.cuda.memory_allocated(device),
         "final_loss": loss_value,
         "parameters": sum(p.numel() for p in model.parameters()),
         "torch": torch.__version__}))

@@ -27,6 +27,12 @@ def steps_of(run):
             if json.loads(line).get("event") == "step"]
 
 
+def step_memory(peak, resident):
+    # What one training step adds on top of the weights, gradients and
+    # optimizer state that stay resident between steps: activations above all.
+    return None if not peak or resident is None else max(0, peak - resident)
+
+
 def flops_per_token(parameters, config, mean_length):
     # 6 N per token for the weights, plus attention's two T x T products
     # (4 T d per layer forward, three times that with backward).
@@ -65,6 +71,7 @@ def main():
             metrics = json.load(open(run / "metrics.json")) if (run / "metrics.json").exists() else {}
             speed = statistics.median(s["pieces_per_second"] for s in timed)
             peak = max((s.get("peak_device_memory_bytes", 0) for s in steps), default=0)
+            resident = steps[-1].get("resident_device_memory_bytes") if steps else None
             mean_length = statistics.mean(s["batch_shape"][1] for s in timed)
             config = load_config(run / "config.yaml") if load_config else None
             mfu = None
@@ -73,19 +80,23 @@ def main():
                     peak_for(args.device, precision)
             ours[(precision, checkpointing == "true")] = speed
             rows.append((f"ner-train {precision}" + (" +ckpt" if checkpointing == "true" else ""),
-                         speed, peak, steps[-1].get("loss"), mfu))
+                         speed, peak, step_memory(peak, resident), steps[-1].get("loss"), mfu))
     references = [json.loads(line) for line in open(args.reference) if line.strip()]
     for ref in references:
         rows.append((f"{ref['implementation']} {ref['precision']}" +
                      (" +ckpt" if ref["checkpointing"] else ""),
                      ref["median_tokens_per_second"], ref["peak_device_memory_bytes"],
+                     step_memory(ref["peak_device_memory_bytes"],
+                                 ref.get("resident_device_memory_bytes")),
                      ref["final_loss"], None))
 
     lines = [f"# GPU training benchmark, {args.device}", "",
-             "| run | tokens/s (median) | peak memory (GiB) | loss at end | MFU |",
-             "| --- | ---: | ---: | ---: | ---: |"]
-    for name, speed, peak, loss, mfu in rows:
+             "| run | tokens/s (median) | peak memory (GiB) | of which the step's (GiB) "
+             "| loss at end | MFU |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, speed, peak, activations, loss, mfu in rows:
         lines.append(f"| {name} | {speed:,.0f} | {peak / 2**30:.2f} | "
+                     f"{'n/a' if activations is None else f'{activations / 2**30:.2f}'} | "
                      f"{loss if loss is None else f'{loss:.4f}'} | "
                      f"{'n/a' if mfu is None else f'{100 * mfu:.1f}%'} |")
     lines += ["", "Targets:"]
@@ -101,13 +112,21 @@ def main():
         lines.append(f"- bf16 / fp32: {ratio:.2f}x (target >= 1.5x: {'met' if ratio >= 1.5 else 'MISSED'})")
     for precision in ("fp32", "bf16", "fp16"):
         plain, ckpt = ours.get((precision, False)), ours.get((precision, True))
-        plain_peak = next((r[2] for r in rows if r[0] == f"ner-train {precision}"), None)
-        ckpt_peak = next((r[2] for r in rows if r[0] == f"ner-train {precision} +ckpt"), None)
-        if plain and ckpt and plain_peak and ckpt_peak:
-            slower = 1 - ckpt / plain
-            lines.append(f"- checkpointing, {precision}: peak memory {ckpt_peak / plain_peak:.2f}x of "
-                         f"plain (target <= 0.5x; weights and optimizer state included), "
-                         f"{100 * slower:.0f}% slower per step (target <= 35%)")
+        plain_row = next((r for r in rows if r[0] == f"ner-train {precision}"), None)
+        ckpt_row = next((r for r in rows if r[0] == f"ner-train {precision} +ckpt"), None)
+        if not (plain and ckpt and plain_row and ckpt_row):
+            continue
+        slower = 1 - ckpt / plain
+        lines.append(f"- checkpointing, {precision}: {100 * slower:.0f}% slower per step "
+                     f"(target <= 35%: {'met' if slower <= 0.35 else 'MISSED'})")
+        if plain_row[3] and ckpt_row[3] is not None:
+            ratio = ckpt_row[3] / plain_row[3]
+            lines.append(f"- checkpointing, {precision}: peak activation memory (peak minus what "
+                         f"stays resident between steps) {ratio:.2f}x of plain "
+                         f"(target <= 0.5x: {'met' if ratio <= 0.5 else 'MISSED'})")
+        if plain_row[2] and ckpt_row[2]:
+            lines.append(f"- checkpointing, {precision}: whole peak, weights and optimizer state "
+                         f"included, {ckpt_row[2] / plain_row[2]:.2f}x of plain")
     full = args.runs / "full-bf16" / "metrics.json"
     if full.exists():
         metrics = json.load(open(full))
@@ -118,7 +137,12 @@ def main():
     full32 = args.runs / "full-fp32" / "metrics.json"
     if full.exists() and full32.exists():
         f1_32 = json.load(open(full32))["test"]["scores"]["micro"]["strict"]["f1"]
-        lines.append(f"Full fp32 run: held-out micro F1 {f1_32:.4f} (bf16 - fp32: {100 * (f1 - f1_32):+.2f} points).")
+        gap = 100 * (f1 - f1_32)
+        lines.append(f"Full fp32 run: held-out micro F1 {f1_32:.4f} (bf16 - fp32: {gap:+.2f} points; "
+                     f"target: at most 0.5 below: {'met' if gap >= -0.5 else 'MISSED'}).")
+    elif full.exists():
+        lines.append("No full fp32 run (FULL_FP32=1 adds one): the F1 half of the bf16 / fp32 "
+                     "target is not measured.")
     for title, path in (("Step components (build-cuda/tools/bench/train_step_bench "
                          "configs/base.yaml --device cuda)", args.components),
                         ("Real-dev, full bf16 run (tools/score_real_dev.sh)", args.real_dev)):

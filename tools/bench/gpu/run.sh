@@ -35,6 +35,9 @@ if [[ "${SKIP_BUILD:-0}" != 1 && ! ("$phase" == full && -x "$bin/train/ner-train
 fi
 device="$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)"
 stage "device: $device"
+if ! "$bin/train/ner-train" env | grep -Eq '^cuda_memory_statistics +true'; then
+  echo "run.sh: this build cannot read the CUDA allocator's statistics; memory columns will be 0" >&2
+fi
 
 if [[ "$phase" != full || ! -f "$work/data.h5" ]]; then
   rm -rf "$work"
