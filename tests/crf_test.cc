@@ -5,9 +5,11 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "models/decoding.h"
+#include "tests/torch_devices.h"
 
 namespace ner {
 namespace {
@@ -145,8 +147,13 @@ TEST(Crf, PaddingDoesNotChangeTheLikelihood) {
 
 // The parallel scan is the sequential forward algorithm regrouped: the same
 // likelihoods and the same gradients, for odd and even lengths, padding and
-// one-piece sequences, in both tag schemes.
-TEST(Crf, ParallelScanMatchesTheSequentialForwardAlgorithm) {
+// one-piece sequences, in both tag schemes. Both algorithms run on each
+// device and are compared with the sequential one on the CPU.
+class CrfOnDevice : public ::testing::TestWithParam<torch::DeviceType> {};
+
+TEST_P(CrfOnDevice, ParallelScanMatchesTheSequentialForwardAlgorithm) {
+  const torch::Device device(GetParam());
+  NER_SKIP_UNLESS_AVAILABLE(device.type());
   torch::manual_seed(9);
   for (const TagScheme scheme : {TagScheme::kBio, TagScheme::kBilou}) {
     const LabelSet set(scheme);
@@ -165,31 +172,41 @@ TEST(Crf, ParallelScanMatchesTheSequentialForwardAlgorithm) {
       const auto mask = torch::arange(time).unsqueeze(0) < lengths.unsqueeze(1);
       const auto tags = torch::randint(0, labels, {batch, time}, torch::kLong);
       const auto base = torch::randn({batch, time, labels}) * 3;
-      std::vector<torch::Tensor> values, emission_grads, transition_grads;
+      struct Result {
+        torch::Tensor value, emission_grad, transition_grad;
+      };
+      const auto run = [&](CrfPartition partition, const torch::Device& on) {
+        crf->to(on);
+        crf->zero_grad();
+        const auto emissions = base.to(on).requires_grad_(true);
+        const auto likelihood = crf->log_likelihood(emissions, tags.to(on), mask.to(on), partition);
+        likelihood.sum().backward();
+        const auto transition_grad = crf->named_parameters()["transitions"].grad();
+        return Result{
+            likelihood.detach().cpu(), emissions.grad().cpu(),
+            transition_grad.defined() ? transition_grad.cpu() : torch::zeros({labels, labels})};
+      };
+      const Result expected = run(CrfPartition::kSequential, torch::kCPU);
       for (const CrfPartition partition :
            {CrfPartition::kSequential, CrfPartition::kParallelScan}) {
-        crf->zero_grad();
-        const auto emissions = base.clone().requires_grad_(true);
-        const auto likelihood = crf->log_likelihood(emissions, tags, mask, partition);
-        likelihood.sum().backward();
-        values.push_back(likelihood.detach());
-        emission_grads.push_back(emissions.grad());
-        const auto transition_grad = crf->named_parameters()["transitions"].grad();
-        transition_grads.push_back(transition_grad.defined() ? transition_grad.clone()
-                                                             : torch::zeros({labels, labels}));
+        const Result got = run(partition, device);
+        const std::string what =
+            std::string(partition == CrfPartition::kSequential ? "sequential" : "scan") +
+            ", length " + std::to_string(time);
+        EXPECT_TRUE(torch::allclose(got.value, expected.value, 1e-4, 1e-3))
+            << what << ": " << got.value << expected.value;
+        EXPECT_TRUE(torch::allclose(got.emission_grad, expected.emission_grad, 1e-4, 1e-5)) << what;
+        EXPECT_TRUE(torch::allclose(got.transition_grad, expected.transition_grad, 1e-4, 1e-4))
+            << what;
+        // Padding gets no gradient.
+        const auto padding = mask.logical_not().unsqueeze(2).expand_as(base);
+        EXPECT_EQ(got.emission_grad.masked_select(padding).abs().sum().item<double>(), 0.0) << what;
       }
-      EXPECT_TRUE(torch::allclose(values[0], values[1], 1e-4, 1e-3))
-          << "length " << time << ": " << values[0] << values[1];
-      EXPECT_TRUE(torch::allclose(emission_grads[0], emission_grads[1], 1e-4, 1e-5))
-          << "length " << time;
-      EXPECT_TRUE(torch::allclose(transition_grads[0], transition_grads[1], 1e-4, 1e-4))
-          << "length " << time;
-      // Padding gets no gradient from either.
-      const auto padding = mask.logical_not().unsqueeze(2).expand_as(base);
-      EXPECT_EQ(emission_grads[1].masked_select(padding).abs().sum().item<double>(), 0.0);
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Devices, CrfOnDevice, testing::all_devices(), testing::device_test_name);
 
 TEST(Crf, DecodingIsAlwaysValidEvenAgainstStrongEmissions) {
   torch::manual_seed(8);

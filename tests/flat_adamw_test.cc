@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "datasets/error.h"
+#include "tests/torch_devices.h"
 
 namespace ner {
 namespace {
@@ -37,10 +38,11 @@ void copy_weights(Net& from, Net& to) {
     target[i].copy_(source[i]);
 }
 
-torch::Tensor batch_loss(Net& net, int step) {
+// The batch is drawn on the CPU, so every device sees the same one.
+torch::Tensor batch_loss(Net& net, int step, const torch::Device& device = torch::kCPU) {
   torch::manual_seed(100 + step);
-  const auto ids = torch::randint(0, 11, {4, 5}, torch::kLong);
-  const auto targets = torch::randint(0, 3, {20}, torch::kLong);
+  const auto ids = torch::randint(0, 11, {4, 5}, torch::kLong).to(device);
+  const auto targets = torch::randint(0, 3, {20}, torch::kLong).to(device);
   return torch::nn::functional::cross_entropy(net.forward(ids).view({20, 3}), targets);
 }
 
@@ -53,11 +55,17 @@ FlatAdamWOptions options() {
 
 // Twenty steps with clipping that bites and a changing learning rate: the
 // flat optimizer keeps the module's parameters equal to what LibTorch's AdamW
-// with two groups and clip_grad_norm_ make of a twin.
-TEST(FlatAdamW, MatchesLibTorchAdamWWithClipping) {
+// with two groups and clip_grad_norm_ make of a twin, on each device.
+class FlatAdamWOnDevice : public ::testing::TestWithParam<torch::DeviceType> {};
+
+TEST_P(FlatAdamWOnDevice, MatchesLibTorchAdamWWithClipping) {
+  const torch::Device device(GetParam());
+  NER_SKIP_UNLESS_AVAILABLE(device.type());
   torch::manual_seed(1);
   Net reference_net, flat_net;
   copy_weights(reference_net, flat_net);
+  reference_net.to(device);
+  flat_net.to(device);
   std::vector<torch::optim::OptimizerParamGroup> groups;
   groups.emplace_back(reference_net.decayed(),
                       std::make_unique<torch::optim::AdamWOptions>(
@@ -75,13 +83,13 @@ TEST(FlatAdamW, MatchesLibTorchAdamWWithClipping) {
     flat.set_learning_rate(learning_rate);
 
     reference.zero_grad();
-    batch_loss(reference_net, step).backward();
+    batch_loss(reference_net, step, device).backward();
     const double reference_norm =
         torch::nn::utils::clip_grad_norm_(reference_net.parameters(), 0.5);
     reference.step();
 
     flat.zero_grad();
-    batch_loss(flat_net, step).backward();
+    batch_loss(flat_net, step, device).backward();
     flat.gather_gradients();
     const double flat_norm = flat.clip_gradients(0.5).item<double>();
     flat.step();
@@ -97,6 +105,9 @@ TEST(FlatAdamW, MatchesLibTorchAdamWWithClipping) {
   EXPECT_GT(clipped, 0);  // the clipping path was taken
   EXPECT_EQ(flat.steps(), 20);
 }
+
+INSTANTIATE_TEST_SUITE_P(Devices, FlatAdamWOnDevice, testing::all_devices(),
+                         testing::device_test_name);
 
 TEST(FlatAdamW, SavedStateResumesExactly) {
   torch::manual_seed(2);

@@ -2,15 +2,19 @@
 // documents perfectly, bf16 on the CPU trains, and resuming is exact.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "datasets/error.h"
 #include "tests/test_util.h"
+#include "tests/torch_devices.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 
@@ -102,23 +106,62 @@ TEST_F(TrainTest, TinyModelLearnsTwentyDocumentsToDevF1One) {
     EXPECT_TRUE(fs::is_regular_file(path("overfit") / file)) << file;
 }
 
-TEST_F(TrainTest, Bf16AutocastOnTheCpuLowersTheLoss) {
-  const TrainOutcome outcome = run_training(request(
-      "small.h5", "bf16", {"train.precision=bf16", "train.max_steps=40", "train.epochs=10"}));
-  ASSERT_TRUE(outcome.finished);
-  EXPECT_EQ(outcome.metrics.at("precision"), "bf16");
+// Mean loss of the first and of the last five steps a run logged.
+std::pair<double, double> first_and_last_losses(const std::vector<nlohmann::json>& log) {
   std::vector<double> losses;
-  for (const auto& record : read_log(path("bf16") / "log.jsonl")) {
+  for (const auto& record : log) {
     if (record.at("event") == "step") losses.push_back(record.at("loss").get<double>());
   }
-  ASSERT_EQ(losses.size(), 40u);
+  if (losses.size() < 10) return {0.0, 0.0};
   const auto mean = [&](std::size_t from) {
     double sum = 0;
     for (std::size_t i = from; i < from + 5; ++i)
       sum += losses[i];
     return sum / 5;
   };
-  EXPECT_LT(mean(35), 0.7 * mean(0)) << "first steps " << mean(0) << ", last steps " << mean(35);
+  return {mean(0), mean(losses.size() - 5)};
+}
+
+TEST_F(TrainTest, Bf16AutocastOnTheCpuLowersTheLoss) {
+  const TrainOutcome outcome = run_training(request(
+      "small.h5", "bf16", {"train.precision=bf16", "train.max_steps=40", "train.epochs=10"}));
+  ASSERT_TRUE(outcome.finished);
+  EXPECT_EQ(outcome.metrics.at("precision"), "bf16");
+  const auto log = read_log(path("bf16") / "log.jsonl");
+  EXPECT_EQ(
+      std::count_if(log.begin(), log.end(),
+                    [](const nlohmann::json& record) { return record.at("event") == "step"; }),
+      40);
+  const auto [first, last] = first_and_last_losses(log);
+  EXPECT_LT(last, 0.7 * first) << "first steps " << first << ", last steps " << last;
+}
+
+// On a GPU, every precision trains with checkpointing off and on, logs what
+// the caching allocator holds and ends with an exported model.
+TEST_F(TrainTest, OnCudaEveryPrecisionTrainsWithAndWithoutCheckpointing) {
+  NER_SKIP_UNLESS_AVAILABLE(torch::kCUDA);
+  for (const std::string precision : {"fp32", "bf16", "fp16"}) {
+    for (const std::string checkpointing : {"false", "true"}) {
+      const std::string name = "cuda-" + precision + "-checkpointing-" + checkpointing;
+      const TrainOutcome outcome = run_training(request(
+          "small.h5", name,
+          {"train.device=cuda", "train.precision=" + precision,
+           "model.checkpointing=" + checkpointing, "train.max_steps=40", "train.epochs=10"}));
+      ASSERT_TRUE(outcome.finished) << name;
+      EXPECT_EQ(outcome.metrics.at("device"), "cuda:0") << name;
+      EXPECT_TRUE(fs::is_regular_file(path(name) / "model.nerm")) << name;
+      const auto log = read_log(path(name) / "log.jsonl");
+      const auto [first, last] = first_and_last_losses(log);
+      EXPECT_LT(last, 0.7 * first) << name << ": first steps " << first << ", last " << last;
+      for (const auto& record : log) {
+        if (record.at("event") != "step") continue;
+        const auto resident = record.at("resident_device_memory_bytes").get<std::int64_t>();
+        EXPECT_GT(resident, 0) << name;
+        EXPECT_GE(record.at("peak_device_memory_bytes").get<std::int64_t>(), resident) << name;
+        EXPECT_EQ(record.contains("loss_scale"), precision == "fp16") << name;
+      }
+    }
+  }
 }
 
 TEST_F(TrainTest, ResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne) {

@@ -3,7 +3,7 @@
 PyTorch reference, ratios, model FLOPs utilisation and the full bf16 run.
 
 Usage: report.py --runs DIR --reference FILE.jsonl --device NAME --warmup N --out RESULTS.md
-                 [--components TRAIN_STEP_BENCH.txt] [--real-dev SCORES.txt]
+                 [--components TRAIN_STEP_BENCH.txt] [--real-dev SCORES.txt] [--tests CTEST.txt]
 """
 import argparse
 import json
@@ -49,6 +49,7 @@ def main():
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--components", type=Path, help="train_step_bench output to include")
     parser.add_argument("--real-dev", type=Path, help="score_real_dev.sh output to include")
+    parser.add_argument("--tests", type=Path, help="ctest output of the CUDA tests to summarise")
     args = parser.parse_args()
     import importlib.util
     spec = importlib.util.spec_from_file_location("reference", Path(__file__).with_name("reference.py"))
@@ -143,11 +144,18 @@ def main():
     elif full.exists():
         lines.append("No full fp32 run (FULL_FP32=1 adds one): the F1 half of the bf16 / fp32 "
                      "target is not measured.")
-    for title, path in (("Step components (build-cuda/tools/bench/train_step_bench "
-                         "configs/base.yaml --device cuda)", args.components),
+    for title, path in (("Step components (train_step_bench, the first line names config and "
+                         "device)", args.components),
                         ("Real-dev, full bf16 run (tools/score_real_dev.sh)", args.real_dev)):
         if path and path.exists():
             lines += ["", f"{title}:", "", "```", path.read_text().rstrip(), "```"]
+    if args.tests and args.tests.exists():
+        # From ctest's summary line on: the pass count and any failures.
+        output = args.tests.read_text().splitlines()
+        summary = next((i for i, line in enumerate(output) if "tests passed" in line), None)
+        lines += ["", "Tests that run on CUDA (ctest -R 'cuda|Cuda|CUDA|TorchRuntime' in build-cuda):",
+                  "", "```"] + (output[summary:] if summary is not None else
+                               output[-20:] + ["(no ctest summary: the tests did not finish)"]) + ["```"]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
