@@ -159,17 +159,13 @@ struct Engine::State {
     target.rowwise() += layer.bias;
   }
 
-  void apply_linear(const Linear& layer, const RowMatrix& in, RowMatrix& out,
-                    Eigen::Index rows) const {
+  // out = layer(in) over the first `rows` rows, or out += layer(in) with
+  // `accumulate` (the residual connection).
+  template <typename Out>
+  void apply_linear(const Linear& layer, const RowMatrix& in, Out& out, Eigen::Index rows,
+                    bool accumulate = false) const {
     for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
-      product(layer, in, out.middleRows(first, count), first, count, false);
-    });
-  }
-
-  // The residual connection: x += layer(in).
-  void add_linear(const Linear& layer, const RowMatrix& in, Eigen::Index rows) {
-    for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
-      product(layer, in, x.middleRows(first, count), first, count, true);
+      product(layer, in, out.middleRows(first, count), first, count, accumulate);
     });
   }
 
@@ -300,18 +296,16 @@ void Engine::forward(const std::vector<std::vector<std::int32_t>>& windows, Batc
     s.apply_norm(block.attn_norm, s.x, s.normed, rows);
     s.apply_linear(block.qkv, s.normed, s.qkv, rows);
     s.attention(logits.offsets);
-    s.add_linear(block.attn_out, s.attended, rows);
+    s.apply_linear(block.attn_out, s.attended, s.x, rows, true);
     s.apply_norm(block.ffn_norm, s.x, s.normed, rows);
     s.apply_linear(block.ffn_in, s.normed, s.hidden, rows);
     s.apply_gelu(s.hidden, rows);
-    s.add_linear(block.ffn_out, s.hidden, rows);
+    s.apply_linear(block.ffn_out, s.hidden, s.x, rows, true);
   }
   s.apply_norm(s.final_norm, s.x, s.normed, rows);
   logits.values.resize(static_cast<std::size_t>(rows) * logits.labels);
   Eigen::Map<RowMatrix> out(logits.values.data(), rows, c.num_labels);
-  s.for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
-    s.product(s.head, s.normed, out.middleRows(first, count), first, count, false);
-  });
+  s.apply_linear(s.head, s.normed, out, rows);
 }
 
 std::vector<DecodedWindow> Engine::tag(const std::vector<std::vector<std::int32_t>>& windows) {

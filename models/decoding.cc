@@ -7,14 +7,14 @@
 namespace ner {
 namespace {
 
-float log_sum_exp(const float* values, std::size_t count, std::size_t step) {
+float log_sum_exp(const float* values, std::size_t count) {
   float top = -std::numeric_limits<float>::infinity();
   for (std::size_t i = 0; i < count; ++i)
-    top = std::max(top, values[i * step]);
+    top = std::max(top, values[i]);
   if (!std::isfinite(top)) return top;
   double sum = 0;
   for (std::size_t i = 0; i < count; ++i)
-    sum += std::exp(static_cast<double>(values[i * step] - top));
+    sum += std::exp(static_cast<double>(values[i] - top));
   return top + static_cast<float>(std::log(sum));
 }
 
@@ -67,7 +67,7 @@ std::vector<float> crf_marginals(const float* emissions, std::size_t length, con
     for (std::size_t to = 0; to < labels; ++to) {
       for (std::size_t from = 0; from < labels; ++from)
         terms[from] = alpha[(t - 1) * labels + from] + crf.transitions[from * labels + to];
-      alpha[t * labels + to] = log_sum_exp(terms.data(), labels, 1) + emissions[t * labels + to];
+      alpha[t * labels + to] = log_sum_exp(terms.data(), labels) + emissions[t * labels + to];
     }
   }
   for (std::size_t j = 0; j < labels; ++j)
@@ -78,12 +78,12 @@ std::vector<float> crf_marginals(const float* emissions, std::size_t length, con
         terms[to] = crf.transitions[from * labels + to] + emissions[t * labels + to] +
                     beta[t * labels + to];
       }
-      beta[(t - 1) * labels + from] = log_sum_exp(terms.data(), labels, 1);
+      beta[(t - 1) * labels + from] = log_sum_exp(terms.data(), labels);
     }
   }
   for (std::size_t j = 0; j < labels; ++j)
     terms[j] = alpha[(length - 1) * labels + j] + crf.end[j];
-  const float log_partition = log_sum_exp(terms.data(), labels, 1);
+  const float log_partition = log_sum_exp(terms.data(), labels);
   for (std::size_t i = 0; i < length * labels; ++i)
     marginals[i] = std::exp(alpha[i] + beta[i] - log_partition);
   return marginals;
@@ -100,7 +100,7 @@ DecodedWindow decode_window(const float* logits, std::size_t length, const Decod
     std::vector<float> log_probabilities(logits, logits + length * labels);
     for (std::size_t t = 0; t < length; ++t) {
       float* row = log_probabilities.data() + t * labels;
-      const float normalizer = log_sum_exp(row, labels, 1);
+      const float normalizer = log_sum_exp(row, labels);
       for (std::size_t j = 0; j < labels; ++j)
         row[j] -= normalizer;
     }

@@ -171,11 +171,7 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
   torch::manual_seed(options_.seed);
   model_ = NerModel(options_.model, transition_rules(label_set_));
   model_->to(device_);
-  const ParameterGroups groups = weight_decay_groups(*model_);
-  FlatAdamWOptions adamw;
-  adamw.learning_rate = options_.learning_rate;
-  adamw.weight_decay = options_.weight_decay;
-  optimizer_ = std::make_unique<FlatAdamW>(groups.decayed, groups.not_decayed, adamw);
+  optimizer_ = make_optimizer(model_, options_);
   if (options_.precision == "fp16") scaler_.emplace();
 
   const DatasetSplit& train = dataset_.split(Split::kTrain);
@@ -503,6 +499,14 @@ void check_dataset_fits(const DatasetFile& dataset, const ModelConfig& model,
                     "model.max_positions or prepare with a smaller data.max_len",
                     path.string(), longest, model.max_positions));
   }
+}
+
+std::unique_ptr<FlatAdamW> make_optimizer(NerModel& model, const TrainOptions& options) {
+  const ParameterGroups groups = weight_decay_groups(*model);
+  FlatAdamWOptions adamw;
+  adamw.learning_rate = options.learning_rate;
+  adamw.weight_decay = options.weight_decay;
+  return std::make_unique<FlatAdamW>(groups.decayed, groups.not_decayed, adamw);
 }
 
 TrainOutcome run_training(const TrainRequest& request) {

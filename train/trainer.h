@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "datasets/span_metrics.h"
 #include "models/ner_model.h"
 #include "train/checkpoint.h"
+#include "train/flat_adamw.h"
 #include "train/train_options.h"
 
 namespace ner {
@@ -40,6 +42,11 @@ struct TrainOutcome {
 // Runs (or continues) training. Throws ner::Error for bad input and for a
 // non-finite loss in fp32/bf16 (the best checkpoint so far stays on disk).
 TrainOutcome run_training(const TrainRequest& request);
+
+// The optimizer ner-train trains `model` with: FlatAdamW over the weight-decay
+// groups, at the options' learning rate and weight decay. Re-points the
+// model's parameters into its flat buffer.
+std::unique_ptr<FlatAdamW> make_optimizer(NerModel& model, const TrainOptions& options);
 
 // Throws ner::Error naming `path` when the dataset's windows are longer than
 // the model's positions or its piece ids fall outside the vocabulary.

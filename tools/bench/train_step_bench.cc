@@ -21,8 +21,8 @@
 #include "models/ner_model.h"
 #include "models/torch_runtime.h"
 #include "tools/bench/stopwatch.h"
-#include "train/flat_adamw.h"
 #include "train/train_options.h"
+#include "train/trainer.h"
 
 namespace {
 
@@ -110,14 +110,6 @@ std::unique_ptr<torch::optim::AdamW> libtorch_adamw(ner::NerModel& model,
                                                torch::optim::AdamWOptions(options.learning_rate));
 }
 
-std::unique_ptr<ner::FlatAdamW> flat_adamw(ner::NerModel& model, const ner::TrainOptions& options) {
-  const ner::ParameterGroups groups = ner::weight_decay_groups(*model);
-  ner::FlatAdamWOptions flat;
-  flat.learning_rate = options.learning_rate;
-  flat.weight_decay = options.weight_decay;
-  return std::make_unique<ner::FlatAdamW>(groups.decayed, groups.not_decayed, flat);
-}
-
 void fill_gradients(ner::NerModel& model) {
   for (auto& parameter : model->parameters())
     parameter.mutable_grad() = torch::randn_like(parameter);
@@ -134,7 +126,7 @@ double step_seconds(const Setup& setup, bool ours) {
                        partition);
   };
   if (ours) {
-    auto optimizer = flat_adamw(model, setup.options);
+    auto optimizer = ner::make_optimizer(model, setup.options);
     return median_seconds(setup, [&] {
       optimizer->zero_grad();
       loss_of().backward();
@@ -203,7 +195,7 @@ int main(int argc, char** argv) {
       reference->step();
     });
     const double fill_only = median_seconds(setup, [&] { fill_gradients(model); });
-    auto flat = flat_adamw(model, setup.options);
+    auto flat = ner::make_optimizer(model, setup.options);
     const double flat_update = median_seconds(setup, [&] {
       fill_gradients(model);
       flat->gather_gradients();
