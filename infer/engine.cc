@@ -58,12 +58,12 @@ class WeightLoader {
       : model_(model), source_(source) {}
 
   RowMatrix matrix(const std::string& name, std::int64_t rows, std::int64_t cols) const {
-    const WeightTensor& tensor = require_tensor(model_, name, {rows, cols}, source_);
-    return Eigen::Map<const RowMatrix>(tensor.values.data(), rows, cols);
+    return Eigen::Map<const RowMatrix>(
+        require_tensor(model_, name, {rows, cols}, source_).values.data(), rows, cols);
   }
   RowVector vector(const std::string& name, std::int64_t size) const {
-    const WeightTensor& tensor = require_tensor(model_, name, {size}, source_);
-    return Eigen::Map<const RowVector>(tensor.values.data(), size);
+    return Eigen::Map<const RowVector>(require_tensor(model_, name, {size}, source_).values.data(),
+                                       size);
   }
   Linear linear(const std::string& prefix, std::int64_t in, std::int64_t out) const {
     return {matrix(prefix + ".weight", out, in).transpose(), vector(prefix + ".bias", out)};

@@ -29,6 +29,18 @@ for expected in "| ner-train bf16 |" "| ner-train bf16 +ckpt |" "| ner-train fp3
     failed=1
   fi
 done
+# Where Python has PyTorch 2 (fused attention), the reference runs too; here
+# it needs no GPU either.
+if python3 -c 'import sys, torch.nn.functional as F
+sys.exit(0 if hasattr(F, "scaled_dot_product_attention") else 1)' 2> /dev/null; then
+  for expected in "| pytorch-eager bf16 |" "| pytorch-eager bf16 +ckpt |" "| pytorch-eager fp32 |" \
+    "- ner-train bf16 / pytorch-eager bf16:"; do
+    if ! grep -qF -- "$expected" "$report"; then
+      echo "FAILED: PyTorch is here, but the report has no '$expected'"
+      failed=1
+    fi
+  done
+fi
 # A second call keeps every finished run instead of training it again.
 again="$(BUILD_DIR="$build_dir" DEVICE=cpu CONFIG=configs/tiny.yaml PHASE=fixed,full STEPS=6 \
   "$source_dir/tools/bench/gpu/run.sh" 2>&1)"

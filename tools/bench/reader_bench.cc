@@ -35,12 +35,23 @@ std::string make_input(const std::filesystem::path& seeds) {
   return input;
 }
 
+// Google Benchmark 1.8 replaced Run::error_occurred with Run::skipped (Debian 12
+// has 1.7, Ubuntu 24.04 and Debian 13 have 1.8 and later).
+template <typename BenchmarkRun>
+auto did_not_run(const BenchmarkRun& run, int) -> decltype(static_cast<bool>(run.skipped)) {
+  return static_cast<bool>(run.skipped);
+}
+template <typename BenchmarkRun>
+bool did_not_run(const BenchmarkRun& run, long) {
+  return run.error_occurred;
+}
+
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
-      if (run.run_type == Run::RT_Iteration && run.error_occurred == false) {
+      if (run.run_type == Run::RT_Iteration && !did_not_run(run, 0)) {
         seconds_[run.benchmark_name()] = run.GetAdjustedRealTime();
       }
     }

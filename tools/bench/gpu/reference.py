@@ -8,9 +8,11 @@ AdamW groups (PyTorch's fused AdamW), clipping and precision, trained on
 batches of the same shapes as a ner-train run: the
 shapes and real-piece counts are replayed from that run's log.jsonl. Prints
 one JSON object: median tokens/s after warm-up, peak GPU memory, final loss.
+On the CPU (--device cpu, to check the script without a GPU) the memory
+figures are 0, as ner-train logs them there.
 
 Usage: reference.py --log RUN/log.jsonl --run RUN [--compile] [--precision bf16]
-                    [--checkpointing] [--warmup 10]
+                    [--checkpointing] [--warmup 10] [--device cuda]
        reference.py --self-check
 """
 import argparse
@@ -144,6 +146,17 @@ def self_check():
     return 0
 
 
+def synchronize(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def allocated_bytes(device, peak):
+    if device.type != "cuda":
+        return 0
+    return torch.cuda.max_memory_allocated(device) if peak else torch.cuda.memory_allocated(device)
+
+
 def load_config(path):
     """The run's config.yaml: sections of `key: value` lines (PyYAML if present)."""
     try:
@@ -176,6 +189,7 @@ def main():
     parser.add_argument("--checkpointing", action="store_true")
     parser.add_argument("--compile", action="store_true", help="torch.compile the model")
     parser.add_argument("--warmup", type=int, default=10, help="steps left out of the median")
+    parser.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     args = parser.parse_args()
     if args.self_check:
         raise SystemExit(self_check())
@@ -187,7 +201,7 @@ def main():
     m, tr = config["model"], config["train"]
     shapes = [(r["batch_shape"], r["pieces"]) for r in map(json.loads, open(args.log))
               if r.get("event") == "step"]
-    device = torch.device("cuda")
+    device = torch.device(args.device)
     torch.manual_seed(1)
     model = Model(run["vocab_size"], len(run["label_names"]), m["d_model"], m["layers"], m["heads"],
                   m["ffn"], m["dropout"], m["max_positions"], args.checkpointing).to(device)
@@ -196,12 +210,13 @@ def main():
     others = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and n != "transitions")]
     optimizer = torch.optim.AdamW([{"params": decayed, "weight_decay": tr.get("weight_decay", 0.01)},
                                    {"params": others, "weight_decay": 0.0}], lr=tr["lr"],
-                                  fused=True)
+                                  fused=device.type == "cuda")
     forward = torch.compile(model) if args.compile else model
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(args.precision)
-    scaler = torch.cuda.amp.GradScaler() if args.precision == "fp16" else None
+    scaler = torch.amp.GradScaler(device.type) if args.precision == "fp16" else None
     model.train()
-    torch.cuda.reset_peak_memory_stats(device)
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
     rates, loss_value = [], float("nan")
     for (b, t), pieces in shapes:
         ids = torch.randint(0, run["vocab_size"], (b, t), device=device)
@@ -210,10 +225,10 @@ def main():
         attend = torch.arange(t, device=device)[None] < lengths[:, None]
         tags = torch.zeros(b, t, dtype=torch.long, device=device)
         real_pieces = int(attend.sum())
-        torch.cuda.synchronize()
+        synchronize(device)
         start = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
-        with torch.autocast("cuda", dtype=dtype, enabled=dtype is not None):
+        with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
             logits = forward(ids, attend)
         loss = model.crf_nll(logits, tags, attend)
         if scaler:
@@ -227,16 +242,16 @@ def main():
             torch.nn.utils.clip_grad_norm_(model.parameters(), tr.get("clip_norm", 1.0))
             optimizer.step()
         loss_value = loss.item()
-        torch.cuda.synchronize()
+        synchronize(device)
         rates.append(real_pieces / (time.perf_counter() - start))
     timed = rates[args.warmup:] or rates
     print(json.dumps({
         "implementation": "pytorch-compile" if args.compile else "pytorch-eager",
         "precision": args.precision, "checkpointing": args.checkpointing,
         "steps": len(rates), "median_tokens_per_second": statistics.median(timed),
-        "peak_device_memory_bytes": torch.cuda.max_memory_allocated(device),
+        "peak_device_memory_bytes": allocated_bytes(device, peak=True),
         # Between steps: weights, gradients and optimizer state, as ner-train logs it.
-        "resident_device_memory_bytes": torch.cuda.memory_allocated(device),
+        "resident_device_memory_bytes": allocated_bytes(device, peak=False),
         "final_loss": loss_value,
         "parameters": sum(p.numel() for p in model.parameters()),
         "torch": torch.__version__}))

@@ -152,7 +152,7 @@ reference_run() {  # name, the ner-train run whose batch shapes it replays, then
   fi
   stage "PyTorch reference $name"
   if python3 tools/bench/gpu/reference.py --log "$run/log.jsonl" --run "$run" --warmup "$warmup" \
-    "$@" > "$work/reference/$name.json.partial"; then
+    --device "$train_device" "$@" > "$work/reference/$name.json.partial"; then
     mv "$work/reference/$name.json.partial" "$work/reference/$name.json"
     publish
   else
