@@ -10,15 +10,13 @@
 #include <unsupported/Eigen/SpecialFunctions>
 
 #include "datasets/error.h"
+#include "models/blas_threads.h"
 
 #ifdef NER_ENGINE_HAS_BLAS
 // The Fortran BLAS interface every BLAS exports (column-major).
 extern "C" void sgemm_(const char* transa, const char* transb, const int* m, const int* n,
                        const int* k, const float* alpha, const float* a, const int* lda,
                        const float* b, const int* ldb, const float* beta, float* c, const int* ldc);
-// OpenBLAS only: its own thread pool would fight ours. Weak, so any other
-// BLAS still links.
-extern "C" void openblas_set_num_threads(int threads) __attribute__((weak));
 #endif
 
 namespace ner {
@@ -220,8 +218,7 @@ Engine::Engine(const ModelFile& model, int threads, const std::string& source, G
   State& s = *state_;
   s.gemm = gemm;
 #ifdef NER_ENGINE_HAS_BLAS
-  if (gemm == GemmBackend::kBlas && openblas_set_num_threads != nullptr)
-    openblas_set_num_threads(1);
+  if (gemm == GemmBackend::kBlas) limit_openblas_threads(/*for_caller_threads=*/true);
 #endif
   s.config = model.config;
   s.decoder = model.decoder();

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "datasets/error.h"
+#include "models/blas_threads.h"
 #include "models/torch_compat.h"
 
 namespace ner {
@@ -54,6 +55,10 @@ int configure_cpu_threads(int requested) {
   int threads = requested;
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
+  // Debian's LibTorch calls the system BLAS; OpenBLAS's pthreads pool beside
+  // LibTorch's OpenMP pool oversubscribes the cores (a training step of
+  // configs/small.yaml took twice as long on 2 cores, train_step_bench).
+  limit_openblas_threads(/*for_caller_threads=*/false);
   return threads;
 }
 
@@ -135,6 +140,7 @@ nlohmann::json describe_runtime() {
       {"cuda_memory_statistics", has_device_memory_statistics()},
       {"cpu_cores", std::thread::hardware_concurrency()},
       {"intra_op_threads", torch::get_num_threads()},
+      {"openblas", openblas_threading_name(openblas_threading())},
       {"default_device", resolve_device("auto").str()},
   };
 }

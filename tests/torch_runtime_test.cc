@@ -4,7 +4,11 @@
 #include <torch/torch.h>
 
 #include "datasets/error.h"
+#include "models/blas_threads.h"
 #include "models/torch_compat.h"
+
+// OpenBLAS's own query, to see what configure_cpu_threads left it with.
+extern "C" int openblas_get_num_threads() __attribute__((weak));
 
 namespace ner {
 namespace {
@@ -35,6 +39,18 @@ TEST(TorchRuntime, ConfiguresThreads) {
   EXPECT_GE(all, 1);
   EXPECT_EQ(torch::get_num_threads(), all);
   EXPECT_THROW(configure_cpu_threads(-1), Error);
+}
+
+TEST(TorchRuntime, OpenBlasThreadPoolIsKeptToOneThreadBesideLibTorchs) {
+  if (openblas_threading() != OpenBlasThreading::kOwnThreadPool ||
+      openblas_get_num_threads == nullptr) {
+    GTEST_SKIP() << "the BLAS here is not OpenBLAS with a thread pool of its own ("
+                 << openblas_threading_name(openblas_threading()) << ")";
+  }
+  set_openblas_threads(2);
+  ASSERT_EQ(openblas_get_num_threads(), 2);
+  configure_cpu_threads(0);
+  EXPECT_EQ(openblas_get_num_threads(), 1);
 }
 
 TEST(TorchCompat, AutocastSwitchesRoundTrip) {

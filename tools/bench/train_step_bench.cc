@@ -2,7 +2,9 @@
 // plain LibTorch way measured in the same run: the CRF loss by parallel scan
 // against the sequential forward algorithm, and the flat AdamW update
 // (gather, clip, step) against torch::optim::AdamW with clip_grad_norm_; then
-// whole steps with both against neither. Shapes come from a config (batch_size
+// whole steps with both against neither; on the CPU, whole steps with
+// OpenBLAS's own thread pool against OpenBLAS kept single-threaded (what
+// ner-train does). Shapes come from a config (batch_size
 // windows of max_len pieces, the model's sizes). Exits 1 when the flat update
 // is slower than LibTorch's (by over 25% on the CPU, where timings are noisy),
 // or, on CUDA, the scan slower than the loop.
@@ -18,6 +20,7 @@
 #include "datasets/data_config.h"
 #include "datasets/error.h"
 #include "datasets/labels.h"
+#include "models/blas_threads.h"
 #include "models/ner_model.h"
 #include "models/torch_runtime.h"
 #include "tools/bench/stopwatch.h"
@@ -209,6 +212,15 @@ int main(int argc, char** argv) {
     const double our_step = step_seconds(setup, true);
     print_row("training step", "sequential CRF, LibTorch AdamW", plain_step, "auto CRF, FlatAdamW",
               our_step);
+    // configure_cpu_threads made OpenBLAS single-threaded; what that saves.
+    if (!setup.device.is_cuda() &&
+        ner::openblas_threading() == ner::OpenBlasThreading::kOwnThreadPool) {
+      ner::set_openblas_threads(threads);
+      const double pooled_step = step_seconds(setup, true);
+      ner::set_openblas_threads(1);
+      print_row("training step", fmt::format("OpenBLAS pool of {} threads", threads), pooled_step,
+                "OpenBLAS single-threaded", our_step);
+    }
 
     // On the CPU the update is memory-bound either way and this machine's
     // timings wander by a quarter; on CUDA the flat update must win outright.
