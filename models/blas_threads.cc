@@ -34,12 +34,11 @@ const char* openblas_threading_name(OpenBlasThreading threading) {
   return "unknown";
 }
 
-bool limit_openblas_threads(bool for_caller_threads) {
+void limit_openblas_threads(bool for_caller_threads) {
   const OpenBlasThreading threading = openblas_threading();
-  const bool limit = threading == OpenBlasThreading::kOwnThreadPool ||
-                     (for_caller_threads && threading == OpenBlasThreading::kSharedOpenMp);
-  if (limit) openblas_set_num_threads(1);
-  return limit;
+  if (threading == OpenBlasThreading::kOwnThreadPool ||
+      (for_caller_threads && threading == OpenBlasThreading::kSharedOpenMp))
+    openblas_set_num_threads(1);
 }
 
 void set_openblas_threads(int threads) {

@@ -20,8 +20,7 @@ const char* openblas_threading_name(OpenBlasThreading threading);
 // Makes OpenBLAS single-threaded where its threads would compete with the
 // caller's: always when `for_caller_threads` (callers that run BLAS from
 // several threads of their own), otherwise only for the pthreads build.
-// Returns whether OpenBLAS was limited.
-bool limit_openblas_threads(bool for_caller_threads);
+void limit_openblas_threads(bool for_caller_threads);
 
 // Sets OpenBLAS's thread count where OpenBLAS is loaded (for benchmarks that
 // compare both settings); does nothing otherwise.

@@ -36,7 +36,7 @@ std::string make_input(const std::filesystem::path& seeds) {
 }
 
 // Google Benchmark 1.8 replaced Run::error_occurred with Run::skipped (Debian 12
-// has 1.7, Ubuntu 24.04 and Debian 13 have 1.8 and later).
+// has 1.7.1, Debian 13 has 1.9.1).
 template <typename BenchmarkRun>
 auto did_not_run(const BenchmarkRun& run, int) -> decltype(static_cast<bool>(run.skipped)) {
   return static_cast<bool>(run.skipped);
