@@ -1,18 +1,13 @@
 #include "datasets/corpus.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 #include <utility>
 
-#include "datasets/error.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace ner {
 namespace fs = std::filesystem;
@@ -68,14 +63,6 @@ std::vector<fs::path> list_corpus_files(const fs::path& root) {
   return files;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(fmt::format("{}: read error", path.string()));
-  return content;
-}
-
 std::string corpus_document_name(const fs::path& root, const fs::path& file) {
   if (root == file) return file.filename().generic_string();
   return file.lexically_relative(root).generic_string();
@@ -112,58 +99,6 @@ std::vector<Document> read_corpus(const fs::path& root, const CorpusOptions& opt
       root, options, [&](Document&& document) { documents.push_back(std::move(document)); });
   if (report) *report = std::move(local);
   return documents;
-}
-
-std::filesystem::path temporary_path_for(const std::filesystem::path& path) {
-  if (path.has_parent_path()) {
-    std::error_code error;
-    std::filesystem::create_directories(path.parent_path(), error);
-    if (error)
-      throw Error(fmt::format("{}: cannot create directory: {}", path.parent_path().string(),
-                              error.message()));
-  }
-  return path.string() + fmt::format(".tmp{}", ::getpid());
-}
-
-void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& path) {
-  const auto fail = [&](const std::string& what, const std::string& reason) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw Error(fmt::format("{}: cannot {}: {}", path.string(), what, reason));
-  };
-  const int fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail("reopen the temporary file", std::strerror(errno));
-  const bool synced = ::fsync(fd) == 0;
-  const int sync_error = errno;
-  ::close(fd);
-  if (!synced) fail("flush to disk", std::strerror(sync_error));
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) fail("rename into place", error.message());
-}
-
-void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
-  const std::filesystem::path temporary = temporary_path_for(path);
-  const auto fail = [&](const std::string& what) {
-    const int code = errno;
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw Error(fmt::format("{}: cannot {}: {}", path.string(), what, std::strerror(code)));
-  };
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("create a temporary file");
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      fail("write");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0) fail("close");
-  move_into_place(temporary, path);
 }
 
 }  // namespace ner

@@ -43,20 +43,6 @@ struct CorpusReport {
 // directory cannot be listed.
 std::vector<std::filesystem::path> list_corpus_files(const std::filesystem::path& root);
 
-// Reads a whole file; throws ner::Error naming it when it cannot.
-std::string read_file(const std::filesystem::path& path);
-
-// Writes `content` to a temporary file beside `path`, then renames it into
-// place, creating missing directories; readers never see a partial file.
-void write_file_atomically(const std::filesystem::path& path, const std::string& content);
-
-// The two halves of that, for writers that fill the temporary file themselves
-// (HDF5): the temporary name beside `path` (its directory created), and the
-// step that flushes the temporary file to disk and renames it to `path`,
-// removing it on failure, so a crash leaves the old file or the new one.
-std::filesystem::path temporary_path_for(const std::filesystem::path& path);
-void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& path);
-
 // The name a document gets in the corpus: its path relative to `root` with
 // '/' separators, or the file name when `root` is the file itself.
 std::string corpus_document_name(const std::filesystem::path& root,

@@ -5,9 +5,8 @@
 
 #include <algorithm>
 
-#include "datasets/config_schema.h"
-#include "datasets/corpus.h"
-#include "datasets/error.h"
+#include "base/config_schema.h"
+#include "base/error.h"
 #include "datasets/labels.h"
 
 namespace ner {
@@ -92,9 +91,7 @@ std::string to_yaml(const DataConfig& config) {
 DataConfig load_data_config(const std::filesystem::path& file,
                             const std::vector<std::string>& overrides) {
   DataConfig config;
-  if (!file.empty()) apply_yaml(config, read_file(file), file.string());
-  for (const std::string& assignment : overrides)
-    apply_override(config, assignment);
+  data_schema(config).apply(file, overrides);
   validate(config);
   return config;
 }

@@ -4,38 +4,72 @@
 
 #include <algorithm>
 #include <functional>
-#include <system_error>
+#include <nlohmann/json.hpp>
 #include <utility>
 
-#include "datasets/error.h"
-#include "datasets/hdf5_arrays.h"
+#include "base/error.h"
+#include "base/hdf5_storage.h"
+#include "base/utf8.h"
 
 namespace ner {
 namespace {
 
-using hdf5::ArrayReader;
+using hdf5::GroupReader;
 using hdf5::write_array;
 using hdf5::write_bytes;
-using hdf5::write_strings;
+using hdf5::write_string;
+using hdf5::write_string_list;
+
+// Offsets that cut `count` items into consecutive, possibly empty, runs.
+bool covers(const std::vector<std::int64_t>& offsets, std::size_t runs, std::size_t count,
+            bool allow_empty) {
+  if (offsets.size() != runs + 1 || offsets.front() != 0 ||
+      offsets.back() != static_cast<std::int64_t>(count))
+    return false;
+  return allow_empty ? std::is_sorted(offsets.begin(), offsets.end())
+                     : std::adjacent_find(offsets.begin(), offsets.end(), std::greater_equal<>()) ==
+                           offsets.end();
+}
+
+// The documents' entities lie inside their texts, sorted, not overlapping.
+void check_documents(const DatasetSplit& split, const std::function<void(std::string)>& fail) {
+  if (split.document_texts.size() != split.document_names.size())
+    fail("document texts and names differ in number");
+  const std::size_t spans = split.span_begin.size();
+  if (split.span_end.size() != spans || split.span_type.size() != spans)
+    fail("entity arrays differ in length");
+  if (!covers(split.span_offsets, split.document_names.size(), spans, true))
+    fail("entity offsets do not cover the entities");
+  for (std::size_t d = 0; d < split.document_names.size(); ++d) {
+    const std::string& text = split.document_texts[d];
+    if (const auto bad = find_invalid_utf8(text))
+      fail(fmt::format("the text of '{}' is not UTF-8 at byte {}", split.document_names[d], *bad));
+    std::int64_t previous_end = 0;
+    for (auto s = split.span_offsets[d]; s < split.span_offsets[d + 1]; ++s) {
+      const auto i = static_cast<std::size_t>(s);
+      if (split.span_begin[i] < previous_end || split.span_begin[i] >= split.span_end[i] ||
+          split.span_end[i] > static_cast<std::int64_t>(text.size()) || split.span_type[i] < 0 ||
+          static_cast<std::size_t>(split.span_type[i]) >= kEntityTypeCount) {
+        fail(fmt::format("entity {} of '{}' is out of order or outside its text", s,
+                         split.document_names[d]));
+      }
+      previous_end = split.span_end[i];
+    }
+  }
+}
 
 // Every per-piece array matches the window offsets; indices are in range.
 void check_split(const DatasetSplit& split, std::size_t label_count, const std::string& where) {
-  const std::size_t pieces = split.piece_ids.size();
   const auto fail = [&](const std::string& what) {
     throw Error(fmt::format("{}: {}", where, what));
   };
+  const std::size_t pieces = split.piece_ids.size();
   if (split.labels.size() != pieces || split.piece_begin.size() != pieces ||
       split.piece_content_begin.size() != pieces || split.piece_end.size() != pieces) {
     fail("per-piece arrays differ in length");
   }
-  if (split.window_offsets.size() != split.window_document.size() + 1 ||
-      split.window_first_piece.size() != split.window_document.size()) {
-    fail("window arrays differ in length");
-  }
-  if (split.window_offsets.front() != 0 ||
-      split.window_offsets.back() != static_cast<std::int64_t>(pieces) ||
-      std::adjacent_find(split.window_offsets.begin(), split.window_offsets.end(),
-                         std::greater_equal<>()) != split.window_offsets.end()) {
+  if (split.window_first_piece.size() != split.window_document.size() ||
+      !covers(split.window_offsets, split.window_document.size(), pieces, false)) {
     fail("window offsets do not cover the pieces");
   }
   for (const std::int32_t document : split.window_document) {
@@ -48,6 +82,7 @@ void check_split(const DatasetSplit& split, std::size_t label_count, const std::
     if (label < 0 || static_cast<std::size_t>(label) >= label_count)
       fail(fmt::format("label {} out of range", label));
   }
+  if (!split.document_texts.empty() || !split.span_begin.empty()) check_documents(split, fail);
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -61,7 +96,42 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
+// Format 1 kept the vocabulary size only in the preparation report.
+int vocab_size_of_format_1(const GroupReader& root, const std::string& report_json) {
+  try {
+    const auto report = nlohmann::json::parse(report_json);
+    if (report.contains("vocab_size")) return report.at("vocab_size").get<int>();
+  } catch (const nlohmann::json::exception& error) {
+    root.fail(fmt::format("the preparation report is not valid JSON: {}", error.what()));
+  }
+  root.fail("the dataset does not record its vocabulary size");
+}
+
 }  // namespace
+
+void DatasetSplit::add_document(const Document& document) {
+  document_texts.push_back(document.text);
+  for (const Span& span : document.spans) {
+    span_begin.push_back(static_cast<std::int64_t>(span.begin));
+    span_end.push_back(static_cast<std::int64_t>(span.end));
+    span_type.push_back(static_cast<std::int8_t>(index_of(span.type)));
+  }
+  span_offsets.push_back(static_cast<std::int64_t>(span_begin.size()));
+}
+
+std::vector<Span> DatasetSplit::document_spans(std::size_t d) const {
+  std::vector<Span> spans;
+  for (auto s = span_offsets.at(d); s < span_offsets.at(d + 1); ++s) {
+    const auto i = static_cast<std::size_t>(s);
+    Span span;
+    span.type = kEntityTypes[static_cast<std::size_t>(span_type[i])];
+    span.begin = static_cast<std::size_t>(span_begin[i]);
+    span.end = static_cast<std::size_t>(span_end[i]);
+    spans.push_back(span);
+  }
+  assign_code_point_offsets(document_texts.at(d), spans);
+  return spans;
+}
 
 void write_dataset_file(const std::filesystem::path& path, const DatasetFile& dataset) {
   for (const Split split : kSplits) {
@@ -70,21 +140,23 @@ void write_dataset_file(const std::filesystem::path& path, const DatasetFile& da
   }
   hdf5::write_file_atomically(path, "dataset", [&](H5::H5File& file) {
     H5::Group root = file.openGroup("/");
-    write_bytes(root, "format", kDatasetFormatName);
-    write_array(root, "format_version", std::vector<std::int32_t>{dataset.format_version});
-    write_bytes(root, "config_yaml", dataset.config_yaml);
+    hdf5::write_format_mark(root, {kDatasetFormatName, dataset.format_version});
+    hdf5::write_attribute(root, "vocab_size", dataset.vocab_size);
+    write_string(root, "config_yaml", dataset.config_yaml);
     write_bytes(root, "tokenizer_model", dataset.tokenizer_model);
-    write_bytes(root, "tag_scheme", dataset.tag_scheme);
-    std::string labels;
-    for (const std::string& name : dataset.label_names)
-      labels += name + "\n";
-    write_bytes(root, "label_names", labels);
-    write_bytes(root, "report_json", dataset.report_json);
+    write_string(root, "tag_scheme", dataset.tag_scheme);
+    write_string_list(root, "label_names", dataset.label_names);
+    write_string(root, "report_json", dataset.report_json);
     for (const Split split : kSplits) {
       const DatasetSplit& data = dataset.split(split);
       H5::Group group = file.createGroup(std::string(split_name(split)));
-      write_bytes(group, "label_source", data.label_source);
-      write_strings(group, "document_names", data.document_names);
+      write_string(group, "label_source", data.label_source);
+      write_string_list(group, "document_names", data.document_names);
+      write_string_list(group, "document_texts", data.document_texts);
+      write_array(group, "span_offsets", data.span_offsets);
+      write_array(group, "span_begin", data.span_begin);
+      write_array(group, "span_end", data.span_end);
+      write_array(group, "span_type", data.span_type);
       write_array(group, "piece_ids", data.piece_ids);
       write_array(group, "labels", data.labels);
       write_array(group, "piece_begin", data.piece_begin);
@@ -100,29 +172,38 @@ void write_dataset_file(const std::filesystem::path& path, const DatasetFile& da
 DatasetFile read_dataset_file(const std::filesystem::path& path) {
   DatasetFile dataset;
   hdf5::read_file(path, "dataset", [&](H5::H5File& file) {
-    const ArrayReader root(path, file.openGroup("/"), "");
-    if (root.bytes("format") != kDatasetFormatName) {
-      root.fail(fmt::format("not a dataset file (format '{}')", root.bytes("format")));
-    }
-    const auto version = root.array<std::int32_t>("format_version");
-    if (version.size() != 1) root.fail("malformed format_version");
-    dataset.format_version = version[0];
+    const GroupReader root(path, file.openGroup("/"), "");
+    const hdf5::FormatMark mark = hdf5::read_format_mark(root);
+    if (mark.name != kDatasetFormatName)
+      root.fail(fmt::format("not a dataset file (format '{}')", mark.name));
+    dataset.format_version = mark.version;
     if (dataset.format_version > kDatasetFormatVersion || dataset.format_version < 1) {
       root.fail(fmt::format("this build reads dataset format version <= {}, the file is version {}",
                             kDatasetFormatVersion, dataset.format_version));
     }
-    dataset.config_yaml = root.bytes("config_yaml");
+    const bool format_1 = dataset.format_version == 1;
+    dataset.config_yaml = root.string("config_yaml");
     dataset.tokenizer_model = root.bytes("tokenizer_model");
-    dataset.tag_scheme = root.bytes("tag_scheme");
-    dataset.label_names = split_lines(root.bytes("label_names"));
-    dataset.report_json = root.bytes("report_json");
+    dataset.tag_scheme = root.string("tag_scheme");
+    dataset.label_names =
+        format_1 ? split_lines(root.bytes("label_names")) : root.string_list("label_names");
+    dataset.report_json = root.string("report_json");
+    dataset.vocab_size = format_1 ? vocab_size_of_format_1(root, dataset.report_json)
+                                  : static_cast<int>(root.integer_attribute("vocab_size"));
     for (const Split split : kSplits) {
       const std::string name(split_name(split));
       if (!file.nameExists(name)) root.fail(fmt::format("missing split '{}'", name));
-      const ArrayReader group(path, file.openGroup(name), name + "/");
+      const GroupReader group(path, file.openGroup(name), name + "/");
       DatasetSplit& data = dataset.split(split);
-      data.label_source = group.bytes("label_source");
-      data.document_names = group.strings("document_names");
+      data.label_source = group.string("label_source");
+      data.document_names = group.string_list("document_names");
+      if (!format_1) {
+        data.document_texts = group.string_list("document_texts");
+        data.span_offsets = group.array<std::int64_t>("span_offsets");
+        data.span_begin = group.array<std::int64_t>("span_begin");
+        data.span_end = group.array<std::int64_t>("span_end");
+        data.span_type = group.array<std::int8_t>("span_type");
+      }
       data.piece_ids = group.array<std::int32_t>("piece_ids");
       data.labels = group.array<std::int8_t>("labels");
       data.piece_begin = group.array<std::int64_t>("piece_begin");
@@ -132,6 +213,7 @@ DatasetFile read_dataset_file(const std::filesystem::path& path) {
       data.window_document = group.array<std::int32_t>("window_document");
       data.window_first_piece = group.array<std::int64_t>("window_first_piece");
       if (data.window_offsets.empty()) group.fail("empty window_offsets");
+      if (format_1) data.span_offsets.clear();
       check_split(data, dataset.label_names.size(),
                   fmt::format("{}: split {}", path.string(), name));
     }

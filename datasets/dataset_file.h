@@ -1,5 +1,5 @@
 // The prepared dataset as one HDF5 file: tokenizer model, label list, config and
-// per split the windows of piece ids, labels and byte offsets. Versioned.
+// per split the documents (text, entities) and windows of piece ids and labels.
 #pragma once
 
 #include <array>
@@ -9,17 +9,28 @@
 #include <vector>
 
 #include "datasets/splits.h"
+#include "datasets/tagged_text.h"
 
 namespace ner {
 
 inline constexpr const char* kDatasetFormatName = "ner-ml-facts-dataset";
-inline constexpr int kDatasetFormatVersion = 1;
+// 2: documents' plain text and entities, strings as HDF5 strings, the
+// vocabulary size as an attribute. Files of version 1 still read (without
+// documents, so they serve statistics but not scoring).
+inline constexpr int kDatasetFormatVersion = 2;
 
 // One split. Windows are stored back to back: window w holds the pieces
 // [window_offsets[w], window_offsets[w + 1]) of every per-piece array.
+// Document d's entities are [span_offsets[d], span_offsets[d + 1]) of the
+// span arrays, byte offsets into document_texts[d], sorted.
 struct DatasetSplit {
   std::string label_source;  // "gold" or "weak": what this split's labels come from
   std::vector<std::string> document_names;
+  std::vector<std::string> document_texts;  // empty in files of format 1
+  std::vector<std::int64_t> span_offsets{0};
+  std::vector<std::int64_t> span_begin;
+  std::vector<std::int64_t> span_end;
+  std::vector<std::int8_t> span_type;  // index into kEntityTypes
   std::vector<std::int32_t> piece_ids;
   std::vector<std::int8_t> labels;
   std::vector<std::int64_t> piece_begin;  // byte offsets into the document's plain text
@@ -30,12 +41,19 @@ struct DatasetSplit {
   std::vector<std::int64_t> window_first_piece;  // the window's first piece within its document
 
   std::size_t window_count() const { return window_document.size(); }
+  // Whether the documents' texts and entities are stored (format 2 on).
+  bool has_documents() const { return document_texts.size() == document_names.size(); }
+  // Appends a document's text and entities (the name goes in separately).
+  void add_document(const Document& document);
+  // Document d's entities, with code-point offsets.
+  std::vector<Span> document_spans(std::size_t d) const;
 };
 
 struct DatasetFile {
   int format_version = kDatasetFormatVersion;
   std::string config_yaml;      // the resolved configuration used to prepare it
   std::string tokenizer_model;  // serialized SentencePiece model
+  int vocab_size = 0;           // the tokenizer's pieces
   std::string tag_scheme;       // "bio" or "bilou"
   std::vector<std::string> label_names;
   std::string report_json;  // counts from preparation (misaligned boundaries, repairs, ...)

@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <limits>
-
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 
@@ -77,46 +75,6 @@ bool is_valid_sequence(const std::vector<int>& labels, const TransitionRules& ru
       return false;
   }
   return rules.allowed_end[static_cast<std::size_t>(labels.back())];
-}
-
-std::vector<int> constrained_viterbi(const std::vector<float>& scores, std::size_t length,
-                                     const TransitionRules& rules) {
-  const std::size_t count = rules.allowed_start.size();
-  if (scores.size() != length * count) {
-    throw Error(fmt::format("{} scores for {} pieces of {} labels", scores.size(), length, count));
-  }
-  if (length == 0) return {};
-  constexpr float kForbidden = -std::numeric_limits<float>::infinity();
-  std::vector<float> best(count), next(count);
-  std::vector<int> back(length * count, 0);
-  for (std::size_t l = 0; l < count; ++l)
-    best[l] = rules.allowed_start[l] ? scores[l] : kForbidden;
-  for (std::size_t t = 1; t < length; ++t) {
-    for (std::size_t to = 0; to < count; ++to) {
-      float top = kForbidden;
-      int from_best = 0;
-      for (std::size_t from = 0; from < count; ++from) {
-        if (!rules.allowed[from][to] || best[from] == kForbidden) continue;
-        if (best[from] > top) {
-          top = best[from];
-          from_best = static_cast<int>(from);
-        }
-      }
-      next[to] = top == kForbidden ? kForbidden : top + scores[t * count + to];
-      back[t * count + to] = from_best;
-    }
-    best.swap(next);
-  }
-  int last = -1;
-  for (std::size_t l = 0; l < count; ++l) {
-    if (!rules.allowed_end[l] || best[l] == kForbidden) continue;
-    if (last < 0 || best[l] > best[static_cast<std::size_t>(last)]) last = static_cast<int>(l);
-  }
-  std::vector<int> path(length, 0);
-  path[length - 1] = last < 0 ? LabelSet::kOutside : last;
-  for (std::size_t t = length - 1; t > 0; --t)
-    path[t - 1] = back[t * count + static_cast<std::size_t>(path[t])];
-  return path;
 }
 
 PieceLabels label_pieces(const std::vector<Piece>& pieces, const std::vector<Span>& spans,

@@ -64,11 +64,6 @@ TransitionRules transition_rules(const LabelSet& label_set);
 // True when the sequence obeys the rules.
 bool is_valid_sequence(const std::vector<int>& labels, const TransitionRules& rules);
 
-// The best label sequence under the rules for per-piece scores (log
-// probabilities, row-major (T, L)): Viterbi with forbidden transitions.
-std::vector<int> constrained_viterbi(const std::vector<float>& scores, std::size_t length,
-                                     const TransitionRules& rules);
-
 struct PieceLabels {
   std::vector<int> labels;                // one per piece
   std::size_t boundaries = 0;             // entity boundaries seen (2 per span)

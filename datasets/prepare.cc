@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <optional>
 
+#include "base/error.h"
+#include "base/file_io.h"
 #include "datasets/dataset_file.h"
-#include "datasets/error.h"
 #include "datasets/labels.h"
 #include "datasets/tokenizer.h"
 #include "datasets/weak_labels.h"
@@ -43,6 +44,7 @@ void add_document(DatasetSplit& split, const Document& document, const Tokenizer
   report.spans[split_index] += document.spans.size();
   const auto document_index = static_cast<std::int32_t>(split.document_names.size());
   split.document_names.push_back(document.name);
+  split.add_document(document);
   for (const Window& window :
        make_windows(pieces.size(), config.max_len, config.effective_stride())) {
     for (std::size_t i = window.begin; i < window.end; ++i) {
@@ -164,6 +166,7 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
   DatasetFile dataset;
   dataset.config_yaml = to_yaml(config);
   dataset.tokenizer_model = tokenizer->serialized_model();
+  dataset.vocab_size = tokenizer->vocab_size();
   dataset.tag_scheme = config.tag_scheme;
   dataset.label_names = label_set.names();
   for (const Split split : kSplits) {

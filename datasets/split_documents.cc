@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 
@@ -15,6 +15,9 @@ std::vector<SplitDocument> split_documents(const DatasetSplit& split) {
     SplitDocument& document = documents[index];
     document.windows.push_back(w);
     const auto first = static_cast<std::size_t>(split.window_first_piece[w]);
+    document.window_pieces.push_back(
+        {first,
+         first + static_cast<std::size_t>(split.window_offsets[w + 1] - split.window_offsets[w])});
     if (first > document.pieces.size()) {
       throw Error(fmt::format("window {} of '{}' starts at piece {}, leaving a gap after piece {}",
                               w, split.document_names[index], first, document.pieces.size()));
@@ -37,22 +40,6 @@ std::vector<SplitDocument> split_documents(const DatasetSplit& split) {
     }
   }
   return documents;
-}
-
-std::vector<Window> decided_ranges(const std::vector<Window>& windows) {
-  std::vector<Window> ranges(windows.size());
-  for (std::size_t w = 0; w < windows.size(); ++w) {
-    ranges[w].begin = windows[w].begin;
-    ranges[w].end = windows[w].end;
-    if (w > 0) {
-      const std::size_t overlap_begin = windows[w].begin;
-      const std::size_t overlap_end = std::max(overlap_begin, windows[w - 1].end);
-      const std::size_t cut = overlap_begin + (overlap_end - overlap_begin) / 2;
-      ranges[w].begin = cut;
-      ranges[w - 1].end = std::min(ranges[w - 1].end, cut);
-    }
-  }
-  return ranges;
 }
 
 }  // namespace ner

@@ -1,5 +1,5 @@
-// A dataset split's documents rebuilt from its overlapping windows, and the
-// rule that decides which window labels each piece when predictions are stitched.
+// A dataset split's documents rebuilt from its overlapping windows: each piece
+// once, its label, and the windows over it; for scoring predictions per document.
 #pragma once
 
 #include <cstddef>
@@ -12,18 +12,14 @@
 namespace ner {
 
 struct SplitDocument {
-  std::vector<Piece> pieces;         // each piece once, in text order
-  std::vector<int> labels;           // one per piece
-  std::vector<std::size_t> windows;  // the split's windows over this document, in order
+  std::vector<Piece> pieces;          // each piece once, in text order
+  std::vector<int> labels;            // one per piece
+  std::vector<std::size_t> windows;   // the split's windows over this document, in order
+  std::vector<Window> window_pieces;  // the pieces each of them covers, within the document
 };
 
 // One entry per document name. Throws ner::Error when overlapping windows
 // disagree on a piece or leave a gap: the file is then not a valid dataset.
 std::vector<SplitDocument> split_documents(const DatasetSplit& split);
-
-// For a document's windows (sorted, overlapping, covering it), the piece range
-// each window decides: an overlap is cut at its middle, so every piece is
-// labeled by a window where it has context on both sides.
-std::vector<Window> decided_ranges(const std::vector<Window>& windows);
 
 }  // namespace ner

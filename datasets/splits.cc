@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 

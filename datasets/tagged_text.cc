@@ -4,8 +4,8 @@
 
 #include <utility>
 
-#include "datasets/error.h"
-#include "datasets/utf8.h"
+#include "base/error.h"
+#include "base/utf8.h"
 
 namespace ner {
 namespace {

@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {

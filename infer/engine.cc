@@ -9,8 +9,9 @@
 #include <thread>
 #include <unsupported/Eigen/SpecialFunctions>
 
-#include "datasets/error.h"
-#include "models/blas_threads.h"
+#include "base/blas_threads.h"
+#include "base/error.h"
+#include "models/model_spec.h"
 
 #ifdef NER_ENGINE_HAS_BLAS
 // The Fortran BLAS interface every BLAS exports (column-major).
@@ -50,25 +51,25 @@ struct Block {
   Linear ffn_out;
 };
 
+// Copies the weights the specification declares out of the model file, in the
+// layouts the engine multiplies with.
 class WeightLoader {
  public:
   WeightLoader(const ModelFile& model, const std::string& source)
       : model_(model), source_(source) {}
 
-  RowMatrix matrix(const std::string& name, std::int64_t rows, std::int64_t cols) const {
-    return Eigen::Map<const RowMatrix>(
-        require_tensor(model_, name, {rows, cols}, source_).values.data(), rows, cols);
+  RowMatrix matrix(const TensorSpec& spec) const {
+    return Eigen::Map<const RowMatrix>(require_tensor(model_, spec, source_).values.data(),
+                                       spec.shape.at(0), spec.shape.at(1));
   }
-  RowVector vector(const std::string& name, std::int64_t size) const {
-    return Eigen::Map<const RowVector>(require_tensor(model_, name, {size}, source_).values.data(),
-                                       size);
+  RowVector vector(const TensorSpec& spec) const {
+    return Eigen::Map<const RowVector>(require_tensor(model_, spec, source_).values.data(),
+                                       spec.shape.at(0));
   }
-  Linear linear(const std::string& prefix, std::int64_t in, std::int64_t out) const {
-    return {matrix(prefix + ".weight", out, in).transpose(), vector(prefix + ".bias", out)};
+  Linear linear(const LinearSpec& spec) const {
+    return {matrix(spec.weight).transpose(), vector(spec.bias)};
   }
-  Norm norm(const std::string& prefix, std::int64_t size) const {
-    return {vector(prefix + ".weight", size), vector(prefix + ".bias", size)};
-  }
+  Norm norm(const NormSpec& spec) const { return {vector(spec.gain), vector(spec.bias)}; }
 
  private:
   const ModelFile& model_;
@@ -226,21 +227,16 @@ Engine::Engine(const ModelFile& model, int threads, const std::string& source, G
       threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const ModelConfig& c = s.config;
   const WeightLoader load(model, source);
-  s.tokens = load.matrix("encoder.tokens.weight", c.vocab_size, c.d_model);
-  s.positions = load.matrix("encoder.positions.weight", c.max_positions, c.d_model);
-  for (int i = 0; i < c.layers; ++i) {
-    const std::string prefix = fmt::format("encoder.blocks.{}.", i);
-    Block block;
-    block.attn_norm = load.norm(prefix + "attn_norm", c.d_model);
-    block.qkv = load.linear(prefix + "qkv", c.d_model, 3 * c.d_model);
-    block.attn_out = load.linear(prefix + "attn_out", c.d_model, c.d_model);
-    block.ffn_norm = load.norm(prefix + "ffn_norm", c.d_model);
-    block.ffn_in = load.linear(prefix + "ffn_in", c.d_model, c.ffn);
-    block.ffn_out = load.linear(prefix + "ffn_out", c.ffn, c.d_model);
-    s.blocks.push_back(std::move(block));
+  const ModelSpec spec = model_spec(c);
+  s.tokens = load.matrix(spec.tokens);
+  s.positions = load.matrix(spec.positions);
+  for (const BlockSpec& declared : spec.blocks) {
+    s.blocks.push_back({load.norm(declared.attn_norm), load.linear(declared.qkv),
+                        load.linear(declared.attn_out), load.norm(declared.ffn_norm),
+                        load.linear(declared.ffn_in), load.linear(declared.ffn_out)});
   }
-  s.final_norm = load.norm("encoder.final_norm", c.d_model);
-  s.head = load.linear("encoder.head", c.d_model, c.num_labels);
+  s.final_norm = load.norm(spec.final_norm);
+  s.head = load.linear(spec.head);
   s.scores.assign(static_cast<std::size_t>(s.threads), RowMatrix(c.max_positions, c.max_positions));
 }
 

@@ -1,7 +1,6 @@
 // ner-tag: tags raw papers with an exported model and writes them inline, as
 // JSON lines, CoNLL columns or an HTML view. No LibTorch in this process.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -15,11 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "datasets/command_line.h"
+#include "base/command_line.h"
+#include "base/error.h"
+#include "base/file_io.h"
+#include "base/progress.h"
+#include "base/utf8.h"
 #include "datasets/corpus.h"
-#include "datasets/error.h"
-#include "datasets/progress.h"
-#include "datasets/utf8.h"
 #include "infer/output_formats.h"
 #include "infer/tagger.h"
 
@@ -39,7 +39,7 @@ struct TagOptions {
   std::vector<std::string> inputs;
   int threads = 0;
   std::size_t batch_size = 32;
-  std::string progress = "auto";
+  ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
   std::string gemm;
   bool info = false;
 };
@@ -110,7 +110,7 @@ void print_info(const ner::ModelFile& model, const std::string& path) {
   const ner::ModelConfig& c = model.config;
   fmt::print("model file  {} (format version {})\n", path, model.format_version);
   fmt::print("network     d_model {}, {} layers, {} heads, ffn {}, {} positions, {} decoder\n",
-             c.d_model, c.layers, c.heads, c.ffn, c.max_positions, c.decoder);
+             c.d_model, c.layers, c.heads, c.ffn, c.max_positions, ner::decoder_name(c.decoder));
   fmt::print("labels      {} ({}): {}\n", model.label_names.size(), model.tag_scheme,
              fmt::join(model.label_names, " "));
   fmt::print("windows     {} pieces, stride {}; vocabulary {}\n", model.max_len, model.stride,
@@ -120,45 +120,83 @@ void print_info(const ner::ModelFile& model, const std::string& path) {
   fmt::print("provenance  {}\n", model.provenance.dump(2));
 }
 
-int run_tag(const TagOptions& options) {
-  ner::ModelFile model = ner::read_model_file(options.model);
-  if (options.info) {
-    print_info(model, options.model);
-    return ner::kExitSuccess;
+// Counts and reports inputs that are left out; they never stop the others.
+class SkipReport {
+ public:
+  explicit SkipReport(ner::ProgressDisplay& display) : display_(display) {}
+  void operator()(const std::string& reason) {
+    display_.warn(fmt::format("ner-tag: {}; skipped", reason));
+    ++count_;
   }
-  const ner::OutputFormat format = ner::parse_output_format(options.format);
-  ner::TaggerOptions tagger_options;
-  tagger_options.threads = options.threads;
-  tagger_options.batch_size = options.batch_size;
-  if (!options.gemm.empty()) tagger_options.gemm = ner::parse_gemm_backend(options.gemm);
-  ner::Tagger tagger(std::move(model), tagger_options, options.model);
+  std::size_t count() const { return count_; }
 
-  // "none" turns the bar off, never the reports of skipped inputs.
-  const ner::ProgressStyle style = options.progress == "none"  ? ner::ProgressStyle::kLines
-                                   : options.progress == "bar" ? ner::ProgressStyle::kBar
-                                                               : ner::ProgressStyle::kAuto;
-  ner::ProgressDisplay display(style);
-  std::size_t skipped = 0;
-  const auto report_skip = [&](const std::string& reason) {
-    display.line(fmt::format("ner-tag: {}; skipped", reason));
-    ++skipped;
-  };
-  const std::vector<InputDocument> documents = collect_inputs(
-      options.inputs.empty() ? std::vector<std::string>{kStandardInput} : options.inputs,
-      report_skip);
-  const bool to_directory = !options.out.empty();
-  if (!to_directory) write_to_stdout(ner::format_header(format, "Tagged documents"));
+ private:
+  ner::ProgressDisplay& display_;
+  std::size_t count_ = 0;
+};
 
-  std::map<fs::path, std::string> written;  // output file -> the document that produced it
-  // No output may replace any input, whichever document it belongs to.
-  std::map<fs::path, std::string> input_files;
-  for (const InputDocument& document : documents) {
+// Where tagged documents go: standard output, or one file per document under
+// --out, written atomically, never over any input of this command.
+class OutputSink {
+ public:
+  OutputSink(ner::OutputFormat format, const std::string& out,
+             const std::vector<InputDocument>& inputs)
+      : format_(format), out_(out) {
+    for (const InputDocument& document : inputs) {
+      std::error_code error;
+      if (!document.path.empty())
+        input_files_.emplace(fs::weakly_canonical(document.path, error), document.path.string());
+    }
+    if (!to_directory()) write_to_stdout(ner::format_header(format_, "Tagged documents"));
+  }
+
+  bool to_directory() const { return !out_.empty(); }
+
+  // Writes one document's output; the reason it cannot, or nullopt.
+  std::optional<std::string> write(const InputDocument& document, const std::string& output) {
+    if (!to_directory()) {
+      write_to_stdout(output);
+      return std::nullopt;
+    }
+    const fs::path target = fs::path(out_) / ner::output_file_name(format_, document.name);
     std::error_code error;
-    if (!document.path.empty())
-      input_files.emplace(fs::weakly_canonical(document.path, error), document.path.string());
+    if (const auto input = input_files_.find(fs::weakly_canonical(target, error));
+        input != input_files_.end()) {
+      return fmt::format("{}: its output would replace the input {}; choose another --out",
+                         document.shown(), input->second);
+    }
+    if (const auto [it, inserted] = written_.emplace(target, document.shown()); !inserted) {
+      return fmt::format("{}: its output {} was already written for {}", document.shown(),
+                         target.string(), it->second);
+    }
+    ner::write_file_atomically(
+        target, ner::format_header(format_, document.name) + output + ner::format_footer(format_));
+    return std::nullopt;
   }
+
+  void finish() const {
+    if (!to_directory()) write_to_stdout(ner::format_footer(format_));
+  }
+
+ private:
+  ner::OutputFormat format_;
+  std::string out_;
+  std::map<fs::path, std::string> input_files_;  // canonical path -> as given
+  std::map<fs::path, std::string> written_;      // output file -> the document it holds
+};
+
+struct TagTotals {
+  std::size_t tagged = 0;
+  std::size_t entities = 0;
+};
+
+// Tags the documents a round at a time (batching windows across them) and
+// hands each result to the sink, showing progress per round.
+TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& documents,
+                        ner::OutputFormat format, OutputSink& sink, ner::ProgressDisplay& display,
+                        SkipReport& skip) {
+  TagTotals totals;
   const auto started = std::chrono::steady_clock::now();
-  std::size_t done = 0, tagged_count = 0, entities = 0;
   for (std::size_t first = 0; first < documents.size(); first += kDocumentsPerRound) {
     const std::size_t last = std::min(documents.size(), first + kDocumentsPerRound);
     std::vector<const InputDocument*> round;
@@ -169,59 +207,69 @@ int run_tag(const TagOptions& options) {
         round.push_back(&documents[i]);
         texts.push_back(std::move(*text));
       } else {
-        report_skip(reason);
+        skip(reason);
       }
     }
-    const std::vector<std::string_view> views(texts.begin(), texts.end());
-    const std::vector<ner::TaggedDocument> tagged = tagger.tag(views);
+    const std::vector<ner::TaggedDocument> tagged =
+        tagger.tag(std::vector<std::string_view>(texts.begin(), texts.end()));
     for (std::size_t i = 0; i < round.size(); ++i) {
-      const InputDocument& document = *round[i];
-      const std::string shown = document.shown();
-      std::string output;
+      std::optional<std::string> failure;
       try {
-        output = ner::format_document(format, document.name, texts[i], tagged[i]);
+        failure = sink.write(*round[i],
+                             ner::format_document(format, round[i]->name, texts[i], tagged[i]));
       } catch (const ner::Error& error) {
-        report_skip(
-            fmt::format("{}: cannot be written {}: {}", shown, options.format, error.what()));
+        failure = fmt::format("{}: cannot be written {}: {}", round[i]->shown(),
+                              ner::output_format_name(format), error.what());
+      }
+      if (failure) {
+        skip(*failure);
         continue;
       }
-      if (to_directory) {
-        const fs::path target =
-            fs::path(options.out) / ner::output_file_name(format, document.name);
-        std::error_code error;
-        if (const auto input = input_files.find(fs::weakly_canonical(target, error));
-            input != input_files.end()) {
-          report_skip(fmt::format("{}: its output would replace the input {}; choose another --out",
-                                  shown, input->second));
-          continue;
-        }
-        if (const auto [it, inserted] = written.emplace(target, shown); !inserted) {
-          report_skip(fmt::format("{}: its output {} was already written for {}", shown,
-                                  target.string(), it->second));
-          continue;
-        }
-        ner::write_file_atomically(target, ner::format_header(format, document.name) + output +
-                                               ner::format_footer(format));
-      } else {
-        write_to_stdout(output);
-      }
-      ++tagged_count;
-      entities += tagged[i].spans.size();
+      ++totals.tagged;
+      totals.entities += tagged[i].spans.size();
     }
-    done = last;
     display.update_count(
-        done, documents.size(), "docs",
+        last, documents.size(), "docs",
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
-  if (!to_directory) write_to_stdout(ner::format_footer(format));
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (to_directory || ::isatty(2) == 1 || style == ner::ProgressStyle::kBar) {
-    display.line(fmt::format("tagged {} documents, {} entities, in {:.1f} s{}", tagged_count,
-                             entities, seconds,
-                             skipped > 0 ? fmt::format("; {} skipped", skipped) : ""));
+  sink.finish();
+  return totals;
+}
+
+ner::Tagger load_tagger(ner::ModelFile model, const TagOptions& options) {
+  ner::TaggerOptions tagger_options;
+  tagger_options.threads = options.threads;
+  tagger_options.batch_size = options.batch_size;
+  if (!options.gemm.empty()) tagger_options.gemm = ner::parse_gemm_backend(options.gemm);
+  return ner::Tagger(std::move(model), tagger_options, options.model);
+}
+
+int run_tag(const TagOptions& options) {
+  ner::ModelFile model = ner::read_model_file(options.model);
+  if (options.info) {
+    print_info(model, options.model);
+    return ner::kExitSuccess;
   }
-  return skipped > 0 ? ner::kExitPartial : ner::kExitSuccess;
+  const ner::OutputFormat format = ner::parse_output_format(options.format);
+  ner::Tagger tagger = load_tagger(std::move(model), options);
+  ner::ProgressDisplay display(options.progress);
+  SkipReport skip(display);
+  const std::vector<InputDocument> documents = collect_inputs(
+      options.inputs.empty() ? std::vector<std::string>{kStandardInput} : options.inputs,
+      [&](const std::string& reason) { skip(reason); });
+  OutputSink sink(format, options.out, documents);
+  const auto started = std::chrono::steady_clock::now();
+  const TagTotals totals = tag_documents(tagger, documents, format, sink, display, skip);
+  // A summary where it does not mix into piped output: with files written,
+  // or beside a bar.
+  if (sink.to_directory() || display.draws_bar() ||
+      options.progress == ner::ProgressStyle::kLines) {
+    display.line(fmt::format(
+        "tagged {} documents, {} entities, in {:.1f} s{}", totals.tagged, totals.entities,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+        skip.count() > 0 ? fmt::format("; {} skipped", skip.count()) : ""));
+  }
+  return skip.count() > 0 ? ner::kExitPartial : ner::kExitSuccess;
 }
 
 }  // namespace
@@ -254,9 +302,7 @@ int main(int argc, char** argv) {
   app.add_option("--gemm", options.gemm,
                  "Matrix products: blas (the system BLAS, default when built with one) or eigen")
       ->check(CLI::IsMember({"eigen", "blas"}));
-  app.add_option("--progress", options.progress, "auto: a bar when stderr is a terminal; bar; none")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "bar", "none"}));
+  ner::add_progress_option(app, options.progress, "a summary line when writing to --out");
   app.add_flag("--info", options.info, "Print the model's config, labels and provenance, and exit");
   app.add_option("inputs", options.inputs, "Files, directories, or - for standard input");
   return ner::run_command_line(app, argc, argv, [&] { return run_tag(options); });

@@ -5,8 +5,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "base/error.h"
+#include "base/utf8.h"
 #include "datasets/entity_type.h"
-#include "datasets/error.h"
 
 namespace ner {
 namespace {
@@ -33,23 +34,6 @@ std::string jsonl_document(const std::string& name, std::string_view text,
   return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-// Bytes of the whitespace character at `pos` (0: none): ASCII space and the
-// Unicode spaces PDF extraction leaves (no-break, en to hair, narrow
-// no-break, medium mathematical, ideographic), so tokens never contain one.
-std::size_t space_length(std::string_view text, std::size_t pos) {
-  const auto byte = [&](std::size_t i) {
-    return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u;
-  };
-  const unsigned first = byte(pos);
-  if (first == ' ' || (first >= '\t' && first <= '\r')) return 1;
-  if (first == 0xC2 && byte(pos + 1) == 0xA0) return 2;
-  if (first == 0xE2 && byte(pos + 1) == 0x80 && (byte(pos + 2) <= 0x8A || byte(pos + 2) == 0xAF))
-    return byte(pos + 2) >= 0x80 ? 3 : 0;
-  if (first == 0xE2 && byte(pos + 1) == 0x81 && byte(pos + 2) == 0x9F) return 3;
-  if (first == 0xE3 && byte(pos + 1) == 0x80 && byte(pos + 2) == 0x80) return 3;
-  return 0;
-}
-
 // Tokens are runs of non-space bytes, cut again at entity edges so no token
 // straddles one; a text line ends a sentence (a blank line) unless an entity
 // goes on across the break.
@@ -61,7 +45,7 @@ std::string conll_document(std::string_view text, const TaggedDocument& tagged) 
   while (position < text.size()) {
     while (span < tagged.spans.size() && tagged.spans[span].end <= position)
       ++span;
-    if (const std::size_t space = space_length(text, position); space > 0) {
+    if (const std::size_t space = space_length_at(text, position); space > 0) {
       // A line break inside an entity (a wrapped name) does not end the sentence.
       const bool inside_entity = span < tagged.spans.size() && tagged.spans[span].begin < position;
       if (text[position] == '\n' && sentence_open && !inside_entity) {
@@ -72,7 +56,7 @@ std::string conll_document(std::string_view text, const TaggedDocument& tagged) 
       continue;
     }
     std::size_t end = position;
-    while (end < text.size() && space_length(text, end) == 0)
+    while (end < text.size() && space_length_at(text, end) == 0)
       ++end;
     std::string tag = "O";
     if (span < tagged.spans.size() && tagged.spans[span].begin <= position) {
@@ -147,6 +131,19 @@ OutputFormat parse_output_format(std::string_view name) {
   if (name == "conll") return OutputFormat::kConll;
   if (name == "html") return OutputFormat::kHtml;
   throw Error(fmt::format("unknown output format '{}': use inline, jsonl, conll or html", name));
+}
+
+std::string_view output_format_name(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kJsonl:
+      return "jsonl";
+    case OutputFormat::kConll:
+      return "conll";
+    case OutputFormat::kHtml:
+      return "html";
+    default:
+      return "inline";
+  }
 }
 
 std::string output_file_name(OutputFormat format, const std::string& document_name) {

@@ -13,6 +13,7 @@ enum class OutputFormat { kInline, kJsonl, kConll, kHtml };
 
 // "inline", "jsonl", "conll" or "html"; throws ner::Error otherwise.
 OutputFormat parse_output_format(std::string_view name);
+std::string_view output_format_name(OutputFormat format);
 
 // The file name a document's output gets under --out: inline keeps the
 // input's name, the others replace a ".txt" extension with their own.

@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "datasets/labels.h"
-#include "datasets/tagged_text.h"
 #include "datasets/tokenizer.h"
-#include "datasets/windows.h"
 #include "infer/engine.h"
+#include "models/document_entities.h"
 #include "models/model_file.h"
 
 namespace ner {
@@ -23,16 +22,8 @@ struct TaggerOptions {
   GemmBackend gemm = default_gemm_backend();
 };
 
-struct TaggedDocument {
-  std::vector<Span> spans;     // byte and code-point offsets into the text
-  std::vector<double> scores;  // per span: mean label probability of its pieces
-};
-
-// One label and confidence per piece of a document from its windows' decoded
-// labels: each window decides the middle part of its overlaps, so an entity
-// near one window's edge is labeled by a window where it has context.
-DecodedWindow merge_windows(const std::vector<Window>& windows,
-                            const std::vector<DecodedWindow>& decoded, std::size_t piece_count);
+// A tagged document: its entities and their scores.
+using TaggedDocument = DocumentEntities;
 
 class Tagger {
  public:

@@ -1,7 +1,5 @@
 #include "models/crf.h"
 
-#include "models/decoding.h"
-
 namespace ner {
 namespace {
 
@@ -113,21 +111,6 @@ CrfScores CrfImpl::scores() const {
   crf.start = copy(start_scores());
   crf.end = copy(end_scores());
   return crf;
-}
-
-std::vector<std::vector<int>> CrfImpl::decode(const torch::Tensor& emissions_in,
-                                              const torch::Tensor& mask) {
-  torch::NoGradGuard no_grad;
-  const auto emissions = emissions_in.to(torch::kFloat).cpu().contiguous();
-  const auto lengths = mask.sum(1).to(torch::kLong).cpu();
-  const CrfScores crf = scores();
-  const int64_t window_size = emissions.size(1) * emissions.size(2);
-  std::vector<std::vector<int>> paths;
-  for (int64_t b = 0; b < emissions.size(0); ++b) {
-    paths.push_back(crf_viterbi(emissions.data_ptr<float>() + b * window_size,
-                                static_cast<std::size_t>(lengths[b].item<int64_t>()), crf));
-  }
-  return paths;
 }
 
 }  // namespace ner

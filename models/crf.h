@@ -1,5 +1,5 @@
-// A linear-chain CRF over per-piece emissions: log-likelihood for training and
-// Viterbi for decoding, with the scheme's forbidden transitions ruled out.
+// A linear-chain CRF over per-piece emissions: log-likelihood for training, and
+// its scores (the scheme's forbidden transitions ruled out) for decoding.
 #pragma once
 
 #include <torch/torch.h>
@@ -33,8 +33,6 @@ class CrfImpl : public torch::nn::Module {
                            const torch::Tensor& mask);
   torch::Tensor log_partition(const torch::Tensor& emissions, const torch::Tensor& mask,
                               CrfPartition partition = CrfPartition::kAuto);
-  // The best valid label sequence of each (unpadded) sequence.
-  std::vector<std::vector<int>> decode(const torch::Tensor& emissions, const torch::Tensor& mask);
   // Transition, start and end scores with forbidden moves at -1e4, as used.
   torch::Tensor transition_scores() const;
   torch::Tensor start_scores() const;

@@ -1,8 +1,13 @@
 #include "models/decoding.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
+
+#include "base/error.h"
 
 namespace ner {
 namespace {
@@ -20,20 +25,38 @@ float log_sum_exp(const float* values, std::size_t count) {
 
 }  // namespace
 
-std::vector<int> crf_viterbi(const float* emissions, std::size_t length, const CrfScores& crf) {
-  const std::size_t labels = crf.labels;
+CrfScores rule_scores(const TransitionRules& rules) {
+  constexpr float kForbidden = -std::numeric_limits<float>::infinity();
+  const std::size_t labels = rules.allowed_start.size();
+  CrfScores scores;
+  scores.labels = labels;
+  for (std::size_t from = 0; from < labels; ++from) {
+    scores.start.push_back(rules.allowed_start[from] ? 0.0f : kForbidden);
+    scores.end.push_back(rules.allowed_end[from] ? 0.0f : kForbidden);
+    for (std::size_t to = 0; to < labels; ++to)
+      scores.transitions.push_back(rules.allowed[from][to] ? 0.0f : kForbidden);
+  }
+  return scores;
+}
+
+std::vector<int> viterbi(const float* emissions, std::size_t length, const CrfScores& scores) {
+  const std::size_t labels = scores.labels;
+  if (scores.start.size() != labels || scores.end.size() != labels ||
+      scores.transitions.size() != labels * labels || labels == 0) {
+    throw Error(fmt::format("viterbi: scores for {} labels are incomplete", labels));
+  }
   std::vector<int> path(length);
   if (length == 0) return path;
   std::vector<float> best(labels), next(labels);
   std::vector<int> back(length * labels, 0);
   for (std::size_t to = 0; to < labels; ++to)
-    best[to] = crf.start[to] + emissions[to];
+    best[to] = scores.start[to] + emissions[to];
   for (std::size_t t = 1; t < length; ++t) {
     for (std::size_t to = 0; to < labels; ++to) {
-      float top = best[0] + crf.transitions[to];
+      float top = best[0] + scores.transitions[to];
       int arg = 0;
       for (std::size_t from = 1; from < labels; ++from) {
-        const float candidate = best[from] + crf.transitions[from * labels + to];
+        const float candidate = best[from] + scores.transitions[from * labels + to];
         if (candidate > top) {
           top = candidate;
           arg = static_cast<int>(from);
@@ -46,7 +69,7 @@ std::vector<int> crf_viterbi(const float* emissions, std::size_t length, const C
   }
   std::size_t arg = 0;
   for (std::size_t to = 1; to < labels; ++to) {
-    if (best[to] + crf.end[to] > best[arg] + crf.end[arg]) arg = to;
+    if (best[to] + scores.end[to] > best[arg] + scores.end[arg]) arg = to;
   }
   path.back() = static_cast<int>(arg);
   for (std::size_t t = length - 1; t > 0; --t)
@@ -89,13 +112,21 @@ std::vector<float> crf_marginals(const float* emissions, std::size_t length, con
   return marginals;
 }
 
+Decoder make_decoder(DecoderKind kind, const TransitionRules& rules, CrfScores crf) {
+  Decoder decoder;
+  decoder.kind = kind;
+  decoder.rules = rules;
+  decoder.scores = kind == DecoderKind::kCrf ? std::move(crf) : rule_scores(rules);
+  return decoder;
+}
+
 DecodedWindow decode_window(const float* logits, std::size_t length, const Decoder& decoder) {
-  const std::size_t labels = decoder.rules.allowed_start.size();
+  const std::size_t labels = decoder.scores.labels;
   DecodedWindow window;
   std::vector<float> probabilities;
-  if (decoder.kind == "crf") {
-    window.labels = crf_viterbi(logits, length, decoder.crf);
-    probabilities = crf_marginals(logits, length, decoder.crf);
+  if (decoder.kind == DecoderKind::kCrf) {
+    window.labels = viterbi(logits, length, decoder.scores);
+    probabilities = crf_marginals(logits, length, decoder.scores);
   } else {
     std::vector<float> log_probabilities(logits, logits + length * labels);
     for (std::size_t t = 0; t < length; ++t) {
@@ -104,7 +135,7 @@ DecodedWindow decode_window(const float* logits, std::size_t length, const Decod
       for (std::size_t j = 0; j < labels; ++j)
         row[j] -= normalizer;
     }
-    window.labels = constrained_viterbi(log_probabilities, length, decoder.rules);
+    window.labels = viterbi(log_probabilities.data(), length, decoder.scores);
     probabilities.resize(log_probabilities.size());
     std::transform(log_probabilities.begin(), log_probabilities.end(), probabilities.begin(),
                    [](float value) { return std::exp(value); });

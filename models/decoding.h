@@ -1,12 +1,13 @@
-// Label sequences from per-piece scores without LibTorch: CRF Viterbi and
-// marginals, constrained Viterbi over softmax, shared by training and the engine.
+// Label sequences from per-piece scores without LibTorch: one Viterbi (for the
+// CRF and for softmax under the scheme's rules) and CRF marginals; training and the engine share
+// them.
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <vector>
 
 #include "datasets/labels.h"
+#include "models/model_config.h"
 
 namespace ner {
 
@@ -19,8 +20,14 @@ struct CrfScores {
   std::vector<float> end;
 };
 
-// The highest-scoring label sequence for emissions (row-major (T, L)).
-std::vector<int> crf_viterbi(const float* emissions, std::size_t length, const CrfScores& crf);
+// Scores that allow exactly the scheme's moves: 0 where allowed, -infinity
+// where not. Viterbi under them is Viterbi constrained by the rules.
+CrfScores rule_scores(const TransitionRules& rules);
+
+// The highest-scoring label sequence for emissions (row-major (T, L)) under
+// the transition, start and end scores. Throws ner::Error when the scores do
+// not match the emissions' label count.
+std::vector<int> viterbi(const float* emissions, std::size_t length, const CrfScores& scores);
 
 // P(label at t | sequence) by forward-backward, row-major (T, L).
 std::vector<float> crf_marginals(const float* emissions, std::size_t length, const CrfScores& crf);
@@ -30,13 +37,15 @@ struct DecodedWindow {
   std::vector<float> confidence;  // probability of each chosen label (CRF: its marginal)
 };
 
-// How a model turns its logits into labels: "crf" with its scores, or
-// "softmax" with constrained Viterbi under the scheme's rules.
+// How a model turns its logits into labels: the CRF with its scores, or
+// softmax probabilities with Viterbi under the scheme's rules.
 struct Decoder {
-  std::string kind = "crf";
-  CrfScores crf;
+  DecoderKind kind = DecoderKind::kCrf;
   TransitionRules rules;
+  CrfScores scores;  // the CRF's, or rule_scores(rules) for softmax
 };
+// `crf` is needed (and used) only by the CRF decoder.
+Decoder make_decoder(DecoderKind kind, const TransitionRules& rules, CrfScores crf = {});
 
 // Decodes one window's logits (row-major (T, L)).
 DecodedWindow decode_window(const float* logits, std::size_t length, const Decoder& decoder);

@@ -2,9 +2,19 @@
 
 #include <fmt/format.h>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
+
+std::string_view decoder_name(DecoderKind kind) {
+  return kind == DecoderKind::kCrf ? "crf" : "softmax";
+}
+
+DecoderKind parse_decoder_kind(std::string_view name) {
+  if (name == "crf") return DecoderKind::kCrf;
+  if (name == "softmax") return DecoderKind::kSoftmax;
+  throw Error(fmt::format("unknown decoder '{}': use crf or softmax", name));
+}
 
 void validate(const ModelConfig& config) {
   const auto require = [](bool ok, const std::string& message) {
@@ -21,8 +31,6 @@ void validate(const ModelConfig& config) {
   require(config.dropout >= 0 && config.dropout < 1,
           fmt::format("dropout {} must be in [0, 1)", config.dropout));
   require(config.max_positions > 0, "max_positions must be positive");
-  require(config.decoder == "crf" || config.decoder == "softmax",
-          fmt::format("decoder '{}': use crf or softmax", config.decoder));
 }
 
 }  // namespace ner

@@ -2,9 +2,18 @@
 // the exported-model engine (Eigen). No LibTorch here.
 #pragma once
 
-#include <string>
+#include <string_view>
 
 namespace ner {
+
+// How logits become labels: a linear-chain CRF, or softmax probabilities
+// decoded by Viterbi under the label scheme's transition rules.
+enum class DecoderKind { kCrf, kSoftmax };
+
+// "crf" or "softmax".
+std::string_view decoder_name(DecoderKind kind);
+// Throws ner::Error listing the valid names.
+DecoderKind parse_decoder_kind(std::string_view name);
 
 struct ModelConfig {
   int vocab_size = 0;  // from the dataset's tokenizer
@@ -15,8 +24,8 @@ struct ModelConfig {
   int ffn = 1024;
   double dropout = 0.1;
   int max_positions = 512;
-  bool checkpointing = false;   // recompute each block in backward to save activation memory
-  std::string decoder = "crf";  // crf (linear-chain CRF) | softmax (constrained Viterbi)
+  bool checkpointing = false;  // recompute each block in backward to save activation memory
+  DecoderKind decoder = DecoderKind::kCrf;
 
   int head_dim() const { return d_model / heads; }
 };

@@ -5,20 +5,25 @@
 #include <Eigen/Core>
 #include <functional>
 #include <numeric>
+#include <set>
 
-#include "datasets/error.h"
-#include "datasets/hdf5_arrays.h"
+#include "base/error.h"
+#include "base/hdf5_storage.h"
 #include "datasets/labels.h"
 
 namespace ner {
 namespace {
 
 nlohmann::json config_to_json(const ModelConfig& config) {
-  return {{"vocab_size", config.vocab_size}, {"num_labels", config.num_labels},
-          {"d_model", config.d_model},       {"layers", config.layers},
-          {"heads", config.heads},           {"ffn", config.ffn},
-          {"dropout", config.dropout},       {"max_positions", config.max_positions},
-          {"decoder", config.decoder}};
+  return {{"vocab_size", config.vocab_size},
+          {"num_labels", config.num_labels},
+          {"d_model", config.d_model},
+          {"layers", config.layers},
+          {"heads", config.heads},
+          {"ffn", config.ffn},
+          {"dropout", config.dropout},
+          {"max_positions", config.max_positions},
+          {"decoder", decoder_name(config.decoder)}};
 }
 
 ModelConfig config_from_json(const nlohmann::json& json) {
@@ -31,7 +36,7 @@ ModelConfig config_from_json(const nlohmann::json& json) {
   config.ffn = json.at("ffn").get<int>();
   config.dropout = json.at("dropout").get<double>();
   config.max_positions = json.at("max_positions").get<int>();
-  config.decoder = json.at("decoder").get<std::string>();
+  config.decoder = parse_decoder_kind(json.at("decoder").get<std::string>());
   return config;
 }
 
@@ -95,7 +100,7 @@ void check_labels(const ModelFile& model, const std::string& source) {
   if (model.config.num_labels != static_cast<int>(model.label_names.size()))
     throw Error(fmt::format("{}: config has {} labels, the label list {}", source,
                             model.config.num_labels, model.label_names.size()));
-  if (model.config.decoder == "crf") {
+  if (model.config.decoder == DecoderKind::kCrf) {
     const std::size_t labels = model.label_names.size();
     if (model.crf.labels != labels || model.crf.transitions.size() != labels * labels ||
         model.crf.start.size() != labels || model.crf.end.size() != labels) {
@@ -104,25 +109,37 @@ void check_labels(const ModelFile& model, const std::string& source) {
   }
 }
 
+// Exactly the tensors the specification declares, each of its shape.
+void check_tensors(const ModelFile& model, const std::string& source) {
+  std::set<std::string> declared;
+  for (const TensorSpec& spec : model_spec(model.config).tensors()) {
+    const WeightTensor& tensor = require_tensor(model, spec, source);
+    if (element_count(tensor.shape) != static_cast<std::int64_t>(tensor.values.size()))
+      throw Error(fmt::format("{}: tensor '{}' has the wrong number of values", source, spec.name));
+    declared.insert(spec.name);
+  }
+  for (const auto& [name, tensor] : model.weights) {
+    if (declared.count(name) == 0)
+      throw Error(fmt::format("{}: unknown tensor '{}' (not part of this model)", source, name));
+  }
+}
+
 }  // namespace
 
 Decoder ModelFile::decoder() const {
-  Decoder decoder;
-  decoder.kind = config.decoder;
-  decoder.rules = transition_rules(LabelSet(parse_tag_scheme(tag_scheme)));
-  decoder.crf = crf;
-  return decoder;
+  return make_decoder(config.decoder, transition_rules(LabelSet(parse_tag_scheme(tag_scheme))),
+                      crf);
 }
 
-const WeightTensor& require_tensor(const ModelFile& model, const std::string& name,
-                                   const std::vector<std::int64_t>& shape,
+const WeightTensor& require_tensor(const ModelFile& model, const TensorSpec& spec,
                                    const std::string& source) {
-  const auto found = model.weights.find(name);
+  const auto found = model.weights.find(spec.name);
   if (found == model.weights.end())
-    throw Error(fmt::format("{}: missing tensor '{}'", source, name));
-  if (found->second.shape != shape) {
-    throw Error(fmt::format("{}: tensor '{}' has shape [{}], the config needs [{}]", source, name,
-                            fmt::join(found->second.shape, ", "), fmt::join(shape, ", ")));
+    throw Error(fmt::format("{}: missing tensor '{}'", source, spec.name));
+  if (found->second.shape != spec.shape) {
+    throw Error(fmt::format("{}: tensor '{}' has shape [{}], the config needs [{}]", source,
+                            spec.name, fmt::join(found->second.shape, ", "),
+                            fmt::join(spec.shape, ", ")));
   }
   return found->second;
 }
@@ -131,6 +148,7 @@ void write_model_file(const std::filesystem::path& path, const ModelFile& model,
                       WeightStorage storage) {
   check_config(model, path.string());
   check_labels(model, path.string());
+  check_tensors(model, path.string());
   nlohmann::json tensors = nlohmann::json::object();
   const std::string provenance = model.provenance.dump();
   nlohmann::json checksums = {{"tokenizer_model", checksum(model.tokenizer_model)},
@@ -140,9 +158,6 @@ void write_model_file(const std::filesystem::path& path, const ModelFile& model,
                               {"crf/end", checksum(model.crf.end)}};
   std::map<std::string, std::vector<std::uint16_t>> half_weights;
   for (const auto& [name, tensor] : model.weights) {
-    if (element_count(tensor.shape) != static_cast<std::int64_t>(tensor.values.size()))
-      throw Error(
-          fmt::format("{}: tensor '{}' has the wrong number of values", path.string(), name));
     tensors[name] = tensor.shape;
     if (storage == WeightStorage::kFp16) {
       const auto& bits = half_weights[name] = to_fp16_bits(tensor.values);
@@ -160,23 +175,23 @@ void write_model_file(const std::filesystem::path& path, const ModelFile& model,
       {"weight_storage", storage == WeightStorage::kFp16 ? "fp16" : "fp32"},
       {"tensors", tensors},
       {"checksums", checksums}};
+  const auto labels = static_cast<std::int64_t>(model.crf.labels);
   hdf5::write_file_atomically(path, "model", [&](H5::H5File& file) {
     H5::Group root = file.openGroup("/");
-    hdf5::write_bytes(root, "format", kModelFormatName);
-    hdf5::write_array(root, "format_version", std::vector<std::int32_t>{model.format_version});
-    hdf5::write_bytes(root, "metadata_json", metadata.dump());
-    hdf5::write_bytes(root, "provenance_json", provenance);
+    hdf5::write_format_mark(root, {kModelFormatName, model.format_version});
+    hdf5::write_string(root, "metadata_json", metadata.dump());
+    hdf5::write_string(root, "provenance_json", provenance);
     hdf5::write_bytes(root, "tokenizer_model", model.tokenizer_model);
     H5::Group crf = file.createGroup("crf");
-    hdf5::write_array(crf, "transitions", model.crf.transitions);
+    hdf5::write_array(crf, "transitions", model.crf.transitions, {labels, labels});
     hdf5::write_array(crf, "start", model.crf.start);
     hdf5::write_array(crf, "end", model.crf.end);
     H5::Group weights = file.createGroup("weights");
     for (const auto& [name, tensor] : model.weights) {
       if (storage == WeightStorage::kFp16) {
-        hdf5::write_array(weights, name, half_weights.at(name));
+        hdf5::write_array(weights, name, half_weights.at(name), tensor.shape);
       } else {
-        hdf5::write_array(weights, name, tensor.values);
+        hdf5::write_array(weights, name, tensor.values, tensor.shape);
       }
     }
   });
@@ -186,23 +201,23 @@ ModelFile read_model_file(const std::filesystem::path& path) {
   ModelFile model;
   const std::string source = path.string();
   hdf5::read_file(path, "model", [&](H5::H5File& file) {
-    const hdf5::ArrayReader root(path, file.openGroup("/"), "");
-    if (!root.has("format") || root.bytes("format") != kModelFormatName)
+    const hdf5::GroupReader root(path, file.openGroup("/"), "");
+    if (!root.has("format") || root.string("format") != kModelFormatName)
       root.fail("not a model file (no 'ner-ml-facts-model' format mark)");
-    const auto version = root.array<std::int32_t>("format_version");
-    if (version.size() != 1) root.fail("malformed format_version");
-    model.format_version = version[0];
+    model.format_version = hdf5::read_format_mark(root).version;
     if (model.format_version > kModelFormatVersion || model.format_version < 1) {
       root.fail(fmt::format(
           "model format version {}; this build reads versions 1 to {} (a newer ner-tag may "
           "read it)",
           model.format_version, kModelFormatVersion));
     }
+    // Version 1 stored every weight flat; its shape came from the metadata.
+    const bool shaped = model.format_version >= 2;
     std::vector<std::pair<std::string, std::vector<std::int64_t>>> tensors;
     std::map<std::string, std::string> checksums;
     std::string provenance;
     try {
-      const nlohmann::json metadata = nlohmann::json::parse(root.bytes("metadata_json"));
+      const nlohmann::json metadata = nlohmann::json::parse(root.string("metadata_json"));
       model.config = config_from_json(metadata.at("config"));
       model.tag_scheme = metadata.at("tag_scheme").get<std::string>();
       model.label_names = metadata.at("label_names").get<std::vector<std::string>>();
@@ -213,11 +228,13 @@ ModelFile read_model_file(const std::filesystem::path& path) {
         root.fail(fmt::format("unknown weight storage '{}'", storage));
       model.storage = storage == "fp16" ? WeightStorage::kFp16 : WeightStorage::kFp32;
       checksums = metadata.at("checksums").get<std::map<std::string, std::string>>();
-      provenance = root.bytes("provenance_json");
+      provenance = root.string("provenance_json");
       for (const auto& [name, shape] : metadata.at("tensors").items())
         tensors.emplace_back(name, shape.get<std::vector<std::int64_t>>());
     } catch (const nlohmann::json::exception& error) {
       root.fail(fmt::format("malformed metadata: {}", error.what()));
+    } catch (const Error& error) {
+      root.fail(fmt::format("malformed metadata: {}", error.message()));
     }
     check_config(model, source);
     const auto verify = [&](const std::string& name, const std::string& sum) {
@@ -235,7 +252,7 @@ ModelFile read_model_file(const std::filesystem::path& path) {
     model.tokenizer_model = root.bytes("tokenizer_model");
     verify("tokenizer_model", checksum(model.tokenizer_model));
     if (!file.nameExists("crf")) root.fail("missing group 'crf'");
-    const hdf5::ArrayReader crf(path, file.openGroup("crf"), "crf/");
+    const hdf5::GroupReader crf(path, file.openGroup("crf"), "crf/");
     model.crf.transitions = crf.array<float>("transitions");
     model.crf.start = crf.array<float>("start");
     model.crf.end = crf.array<float>("end");
@@ -244,9 +261,13 @@ ModelFile read_model_file(const std::filesystem::path& path) {
     verify("crf/start", checksum(model.crf.start));
     verify("crf/end", checksum(model.crf.end));
     if (!file.nameExists("weights")) root.fail("missing group 'weights'");
-    const hdf5::ArrayReader weights(path, file.openGroup("weights"), "weights/");
+    const hdf5::GroupReader weights(path, file.openGroup("weights"), "weights/");
     for (const auto& [name, shape] : tensors) {
       if (!weights.has(name)) root.fail(fmt::format("missing tensor '{}'", name));
+      if (shaped && weights.shape(name) != shape) {
+        root.fail(fmt::format("tensor '{}' is stored as [{}], the metadata says [{}]", name,
+                              fmt::join(weights.shape(name), ", "), fmt::join(shape, ", ")));
+      }
       WeightTensor tensor;
       tensor.shape = shape;
       if (model.storage == WeightStorage::kFp16) {
@@ -265,6 +286,7 @@ ModelFile read_model_file(const std::filesystem::path& path) {
     }
   });
   check_labels(model, source);
+  check_tensors(model, source);
   return model;
 }
 

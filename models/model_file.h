@@ -11,11 +11,16 @@
 
 #include "models/decoding.h"
 #include "models/model_config.h"
+#include "models/model_spec.h"
 
 namespace ner {
 
 inline constexpr const char* kModelFormatName = "ner-ml-facts-model";
-inline constexpr int kModelFormatVersion = 1;
+// The version changes whenever the layout of the weights or the file does,
+// and this build keeps reading every earlier one (tests/data holds a file of
+// each). 1: weights as flat arrays, strings as bytes. 2: weights with their
+// shape, strings as HDF5 strings.
+inline constexpr int kModelFormatVersion = 2;
 inline constexpr const char* kModelFileExtension = ".nerm";
 
 struct WeightTensor {
@@ -33,8 +38,8 @@ struct ModelFile {
   std::size_t max_len = 0;  // window length and stride the model was trained with
   std::size_t stride = 0;
   std::string tokenizer_model;                  // serialized SentencePiece model
-  CrfScores crf;                                // empty unless config.decoder is "crf"
-  std::map<std::string, WeightTensor> weights;  // by parameter name
+  CrfScores crf;                                // empty unless the decoder is the CRF
+  std::map<std::string, WeightTensor> weights;  // by name: exactly model_spec(config)'s tensors
   WeightStorage storage = WeightStorage::kFp32;
   // Where the model came from: corpus, dataset, config, held-out F1, date, version.
   nlohmann::json provenance = nlohmann::json::object();
@@ -49,13 +54,14 @@ void write_model_file(const std::filesystem::path& path, const ModelFile& model,
                       WeightStorage storage = WeightStorage::kFp32);
 
 // Reads and checks a model file: format name, version ("this build reads
-// version <= N"), checksums, every tensor listed present with its shape.
-// Throws ner::Error naming the file and the problem.
+// version <= N"), checksums, and the tensors against the model specification
+// (none missing, none unknown, each of its shape). Throws ner::Error naming
+// the file and the problem.
 ModelFile read_model_file(const std::filesystem::path& path);
 
-// Throws ner::Error naming `source` when a tensor is missing or has another shape.
-const WeightTensor& require_tensor(const ModelFile& model, const std::string& name,
-                                   const std::vector<std::int64_t>& shape,
+// The weight `spec` declares; throws ner::Error naming `source` and the
+// tensor when it is missing or has another shape.
+const WeightTensor& require_tensor(const ModelFile& model, const TensorSpec& spec,
                                    const std::string& source);
 
 }  // namespace ner

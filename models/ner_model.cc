@@ -1,6 +1,9 @@
 #include "models/ner_model.h"
 
-#include "datasets/error.h"
+#include <fmt/format.h>
+
+#include "base/error.h"
+#include "models/model_spec.h"
 
 namespace ner {
 
@@ -10,7 +13,23 @@ NerModelImpl::NerModelImpl(const ModelConfig& config, const TransitionRules& rul
     throw Error("model config: num_labels does not match the label scheme's transition rules");
   }
   encoder_ = register_module("encoder", TokenClassifier(config));
-  if (config.decoder == "crf") crf_ = register_module("crf", Crf(rules));
+  if (config.decoder == DecoderKind::kCrf) crf_ = register_module("crf", Crf(rules));
+  // The exporter, the engine and the model file all go by the specification:
+  // the module's own parameters must be exactly what it declares.
+  const auto parameters = named_parameters();
+  const std::vector<TensorSpec> declared = model_spec(config).tensors();
+  if (parameters.size() != declared.size())
+    throw Error(fmt::format("model: {} parameters, the specification declares {}",
+                            parameters.size(), declared.size()));
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    const auto& parameter = parameters[i];
+    const auto sizes = parameter.value().sizes();
+    if (parameter.key() != declared[i].name ||
+        std::vector<std::int64_t>(sizes.begin(), sizes.end()) != declared[i].shape) {
+      throw Error(fmt::format("model: parameter '{}' does not match the specification's '{}'",
+                              parameter.key(), declared[i].name));
+    }
+  }
 }
 
 torch::Tensor NerModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& attend) {
@@ -36,11 +55,7 @@ torch::Tensor NerModelImpl::loss(const torch::Tensor& logits, const torch::Tenso
 }
 
 Decoder NerModelImpl::decoder() const {
-  Decoder decoder;
-  decoder.kind = config().decoder;
-  decoder.rules = rules_;
-  if (crf_) decoder.crf = crf_->scores();
-  return decoder;
+  return make_decoder(config().decoder, rules_, crf_ ? crf_->scores() : CrfScores{});
 }
 
 std::vector<DecodedWindow> NerModelImpl::decode(const torch::Tensor& logits_in,
@@ -59,14 +74,12 @@ std::vector<DecodedWindow> NerModelImpl::decode(const torch::Tensor& logits_in,
   return windows;
 }
 
-ParameterGroups weight_decay_groups(torch::nn::Module& model) {
+ParameterGroups weight_decay_groups(NerModelImpl& model) {
   ParameterGroups groups;
-  for (const auto& item : model.named_parameters()) {
-    const std::string& name = item.key();
-    const bool is_norm = name.find("norm") != std::string::npos;
-    const bool is_bias = name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0;
-    const bool is_crf = name.rfind("crf.", 0) == 0;
-    (is_norm || is_bias || is_crf ? groups.not_decayed : groups.decayed).push_back(item.value());
+  const auto parameters = model.named_parameters();
+  for (const TensorSpec& spec : model_spec(model.config()).tensors()) {
+    (gets_weight_decay(spec.role) ? groups.decayed : groups.not_decayed)
+        .push_back(parameters[spec.name]);
   }
   return groups;
 }

@@ -19,7 +19,8 @@ inline constexpr int64_t kIgnoredLabel = -100;
 class NerModelImpl : public torch::nn::Module {
  public:
   // config.decoder picks the CRF or the softmax decoder; rules forbid the
-  // scheme's invalid transitions in both.
+  // scheme's invalid transitions in both. The parameters are checked against
+  // model_spec(config) (names, shapes, order); a mismatch throws ner::Error.
   NerModelImpl(const ModelConfig& config, const TransitionRules& rules);
 
   // Per-piece label scores (B, T, L) for ids (B, T) int64 and attend (B, T) bool.
@@ -48,12 +49,12 @@ class NerModelImpl : public torch::nn::Module {
 };
 TORCH_MODULE(NerModel);
 
-// Parameters that get weight decay (matrices of linear layers and embeddings)
-// and those that do not (norm gains, biases, CRF scores).
+// Parameters that get weight decay and those that do not, by the role the
+// model specification declares for each (see gets_weight_decay).
 struct ParameterGroups {
   std::vector<torch::Tensor> decayed;
   std::vector<torch::Tensor> not_decayed;
 };
-ParameterGroups weight_decay_groups(torch::nn::Module& model);
+ParameterGroups weight_decay_groups(NerModelImpl& model);
 
 }  // namespace ner

@@ -16,8 +16,8 @@
 #include <mutex>
 #include <thread>
 
-#include "datasets/error.h"
-#include "models/blas_threads.h"
+#include "base/blas_threads.h"
+#include "base/error.h"
 #include "models/torch_compat.h"
 
 namespace ner {

@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {

@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "datasets/error.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "tests/test_util.h"
 
 namespace ner {

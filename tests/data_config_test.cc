@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {

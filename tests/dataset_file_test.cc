@@ -1,10 +1,12 @@
 #include "datasets/dataset_file.h"
 
+#include <H5Cpp.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "tests/test_util.h"
 
 namespace ner {
@@ -17,9 +19,13 @@ DatasetFile sample_dataset() {
   dataset.tag_scheme = "bio";
   dataset.label_names = {"O", "B-model", "I-model"};
   dataset.report_json = R"({"misaligned_boundaries": 0})";
+  dataset.vocab_size = 321;
   DatasetSplit& train = dataset.split(Split::kTrain);
   train.label_source = "weak";
   train.document_names = {"a.txt", "dir/Σ b.txt"};
+  train.add_document(
+      {"a.txt", "GPT-3 in 2020", {{EntityType::kModel, 0, 5}, {EntityType::kYear, 9, 13}}});
+  train.add_document({"dir/Σ b.txt", "\u00e9t\u00e9 BERT", {{EntityType::kModel, 6, 10}}});
   train.piece_ids = {5, 6, 7, 8, 9};
   train.labels = {0, 1, 2, 0, 1};
   train.piece_begin = {0, 3, 7, 0, 4};
@@ -45,11 +51,18 @@ TEST(DatasetFile, ReadsBackExactlyWhatWasWritten) {
   EXPECT_EQ(read.tag_scheme, "bio");
   EXPECT_EQ(read.label_names, written.label_names);
   EXPECT_EQ(read.report_json, written.report_json);
+  EXPECT_EQ(read.vocab_size, 321);
   for (const Split split : kSplits) {
     const DatasetSplit& a = written.split(split);
     const DatasetSplit& b = read.split(split);
     EXPECT_EQ(a.label_source, b.label_source);
     EXPECT_EQ(a.document_names, b.document_names);
+    EXPECT_EQ(a.document_texts, b.document_texts);
+    EXPECT_EQ(a.span_offsets, b.span_offsets);
+    EXPECT_EQ(a.span_begin, b.span_begin);
+    EXPECT_EQ(a.span_end, b.span_end);
+    EXPECT_EQ(a.span_type, b.span_type);
+    EXPECT_TRUE(b.has_documents());
     EXPECT_EQ(a.piece_ids, b.piece_ids);
     EXPECT_EQ(a.labels, b.labels);
     EXPECT_EQ(a.piece_begin, b.piece_begin);
@@ -60,7 +73,55 @@ TEST(DatasetFile, ReadsBackExactlyWhatWasWritten) {
     EXPECT_EQ(a.window_first_piece, b.window_first_piece);
   }
   EXPECT_EQ(read.split(Split::kTrain).window_count(), 2u);
-  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  const std::vector<Span> spans = read.split(Split::kTrain).document_spans(1);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].type, EntityType::kModel);
+  EXPECT_EQ(spans[0].begin, 6u);
+  EXPECT_EQ(spans[0].char_begin, 4u);  // "été " is 6 bytes, 4 code points
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            1)
+      << "temporary file left behind";
+}
+
+// Standard HDF5 tools show names, texts and labels as strings, and the
+// vocabulary size as a typed attribute.
+TEST(DatasetFile, StoresStringsAndTheVocabularySizeForStandardTools) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "data.h5";
+  write_dataset_file(path, sample_dataset());
+  H5::H5File file(path.string(), H5F_ACC_RDONLY);
+  for (const char* text : {"format", "config_yaml", "tag_scheme", "label_names", "report_json",
+                           "train/document_names", "train/document_texts", "train/label_source"})
+    EXPECT_EQ(file.openDataSet(text).getTypeClass(), H5T_STRING) << text;
+  const H5::Attribute vocab_size = file.openGroup("/").openAttribute("vocab_size");
+  EXPECT_EQ(vocab_size.getTypeClass(), H5T_INTEGER);
+}
+
+// Files of format 1 still read (statistics need nothing more), without the
+// documents that scoring needs.
+TEST(DatasetFile, ReadsAFileOfFormatOne) {
+  const DatasetFile read = read_dataset_file(testing::test_data_file("dataset_format1.h5"));
+  EXPECT_EQ(read.format_version, 1);
+  EXPECT_EQ(read.vocab_size, 400);  // from the preparation report, where format 1 kept it
+  EXPECT_EQ(read.label_names.size(), 13u);
+  EXPECT_EQ(read.split(Split::kTrain).document_names.size(), 3u);
+  EXPECT_EQ(read.split(Split::kTrain).window_count(), 26u);
+  EXPECT_EQ(read.split(Split::kDev).window_count(), 24u);
+  EXPECT_EQ(read.split(Split::kTest).label_source, "gold");
+  for (const Split split : kSplits)
+    EXPECT_FALSE(read.split(split).has_documents()) << split_name(split);
+}
+
+TEST(DatasetFile, RefusesEntitiesOutsideTheirText) {
+  testing::TempDir dir;
+  DatasetFile dataset = sample_dataset();
+  dataset.split(Split::kTrain).span_end[1] = 99;
+  EXPECT_THROW(write_dataset_file(dir.path() / "bad.h5", dataset), Error);
+  dataset = sample_dataset();
+  dataset.split(Split::kTrain).span_begin[1] = 2;  // overlaps the entity before it
+  EXPECT_THROW(write_dataset_file(dir.path() / "bad.h5", dataset), Error);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "bad.h5"));
 }
 
 void expect_read_error(const std::filesystem::path& path, const std::string& message) {
@@ -89,7 +150,9 @@ TEST(DatasetFile, RejectsANewerFormatVersion) {
   dataset.format_version = kDatasetFormatVersion + 1;
   const auto path = dir.path() / "future.h5";
   write_dataset_file(path, dataset);
-  expect_read_error(path, "this build reads dataset format version <= 1, the file is version 2");
+  expect_read_error(path, fmt::format("this build reads dataset format version <= {}, the file is "
+                                      "version {}",
+                                      kDatasetFormatVersion, kDatasetFormatVersion + 1));
 }
 
 TEST(DatasetFile, RefusesToWriteInconsistentSplits) {

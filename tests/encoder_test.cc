@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
 #include <tuple>
 
-#include "datasets/error.h"
+#include "base/error.h"
+#include "models/model_spec.h"
+#include "models/ner_model.h"
 #include "models/torch_runtime.h"
 #include "tests/torch_devices.h"
 

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <memory>
 
+#include "base/error.h"
 #include "datasets/dataset_file.h"
-#include "datasets/error.h"
 #include "infer/engine.h"
 #include "models/model_file.h"
 #include "tests/test_util.h"
@@ -28,7 +28,8 @@ class EngineParityTest : public testing::TinyModelTest {
   // Logits and tags of every test-split window from both implementations.
   static void compare(const fs::path& model_file, GemmBackend gemm, double logit_tolerance,
                       double* largest_difference, std::size_t* differing_windows) {
-    TrainedRun run = load_trained_run(path("run"), path("run") / "best.pt", torch::kCPU);
+    TrainedRun run =
+        load_trained_run(RunDirectory(path("run")), path("run") / "best.pt", torch::kCPU);
     const DatasetFile dataset = read_dataset_file(path("data.h5"));
     const DatasetSplit& split = dataset.split(Split::kTest);
     ASSERT_GT(split.window_count(), 10u);
@@ -73,7 +74,7 @@ class EngineParityTest : public testing::TinyModelTest {
 
 TEST_F(EngineParityTest, TrainingWritesAModelFile) {
   const ModelFile model = read_model_file(path("run") / "model.nerm");
-  EXPECT_EQ(model.config.decoder, "crf");
+  EXPECT_EQ(model.config.decoder, DecoderKind::kCrf);
   EXPECT_EQ(model.max_len, 64u);
   EXPECT_EQ(model.stride, 48u);
   EXPECT_EQ(model.provenance.at("held_out").at("label_source").at("test"), "gold");

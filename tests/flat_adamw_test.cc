@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "tests/torch_devices.h"
 
 namespace ner {

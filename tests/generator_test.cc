@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "datasets/corpus.h"
-#include "datasets/error.h"
 #include "tests/test_util.h"
 #include "tools/corpus/corpus_stats.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {
@@ -135,57 +135,6 @@ TEST(TransitionRules, BioAndBilou) {
   EXPECT_FALSE(is_valid_sequence({b, 0}, strict));  // B must be continued
   EXPECT_FALSE(is_valid_sequence({b, i}, strict));  // nor end open
   EXPECT_FALSE(is_valid_sequence({u, l}, strict));
-}
-
-// Exhaustive search over every sequence gives the same best valid score.
-TEST(ConstrainedViterbi, MatchesBruteForceAndIsAlwaysValid) {
-  for (const TagScheme scheme : {TagScheme::kBio, TagScheme::kBilou}) {
-    const LabelSet set(scheme);
-    const auto rules = transition_rules(set);
-    const std::size_t count = set.size();
-    std::mt19937 random(7);
-    std::normal_distribution<float> normal(0.0f, 2.0f);
-    for (int trial = 0; trial < 20; ++trial) {
-      const std::size_t length = 1 + trial % 3;
-      std::vector<float> scores(length * count);
-      for (float& score : scores)
-        score = normal(random);
-      const auto path = constrained_viterbi(scores, length, rules);
-      ASSERT_TRUE(is_valid_sequence(path, rules));
-      const auto score_of = [&](const std::vector<int>& labels) {
-        float total = 0;
-        for (std::size_t t = 0; t < length; ++t)
-          total += scores[t * count + static_cast<std::size_t>(labels[t])];
-        return total;
-      };
-      float best = -1e30f;
-      std::vector<int> labels(length, 0);
-      std::size_t combinations = 1;
-      for (std::size_t t = 0; t < length; ++t)
-        combinations *= count;
-      for (std::size_t c = 0; c < combinations; ++c) {
-        std::size_t code = c;
-        for (std::size_t t = 0; t < length; ++t) {
-          labels[t] = static_cast<int>(code % count);
-          code /= count;
-        }
-        if (is_valid_sequence(labels, rules)) best = std::max(best, score_of(labels));
-      }
-      EXPECT_NEAR(score_of(path), best, 1e-4);
-    }
-  }
-}
-
-TEST(ConstrainedViterbi, RepairsAnInsideAfterOutside) {
-  const LabelSet set(TagScheme::kBio);
-  const auto rules = transition_rules(set);
-  std::vector<float> scores(2 * set.size(), -10.0f);
-  scores[0] = 0.0f;                                                                      // O
-  scores[set.size() + static_cast<std::size_t>(set.inside(EntityType::kModel))] = 0.0f;  // I-model
-  scores[set.size() + static_cast<std::size_t>(set.begin(EntityType::kModel))] = -1.0f;  // B-model
-  const auto path = constrained_viterbi(scores, 2, rules);
-  EXPECT_EQ(path, (std::vector<int>{0, set.begin(EntityType::kModel)}));
-  EXPECT_THROW(constrained_viterbi(scores, 3, rules), Error);
 }
 
 TEST(Labels, WindowEdgesAreClosedSoTheWindowIsValid) {

@@ -5,7 +5,7 @@
 
 #include <limits>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {

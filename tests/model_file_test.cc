@@ -1,5 +1,7 @@
-// The exported model file: round trips in fp32 and fp16, and every way a file
-// can be wrong (unknown version, truncated, corrupt bytes, a missing tensor).
+// The exported model file: round trips in fp32 and fp16, files of every earlier
+// format version, the layout standard HDF5 tools see, and every way a file can
+// be wrong (unknown version, truncated, corrupt bytes, a missing, unknown or
+// mis-shaped tensor).
 #include "models/model_file.h"
 
 #include <H5Cpp.h>
@@ -8,7 +10,7 @@
 #include <fstream>
 #include <random>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "infer/engine.h"
 #include "tests/random_model.h"
 #include "tests/test_util.h"
@@ -34,7 +36,7 @@ TEST(ModelFile, RoundTripsEveryField) {
   const ModelFile back = read_model_file(dir.path() / "m.nerm");
   EXPECT_EQ(back.format_version, kModelFormatVersion);
   EXPECT_EQ(back.config.d_model, model.config.d_model);
-  EXPECT_EQ(back.config.decoder, "crf");
+  EXPECT_EQ(back.config.decoder, DecoderKind::kCrf);
   EXPECT_EQ(back.label_names, model.label_names);
   EXPECT_EQ(back.max_len, 24u);
   EXPECT_EQ(back.stride, 16u);
@@ -46,7 +48,8 @@ TEST(ModelFile, RoundTripsEveryField) {
     EXPECT_EQ(back.weights.at(name).shape, tensor.shape) << name;
     EXPECT_EQ(back.weights.at(name).values, tensor.values) << name;
   }
-  EXPECT_FALSE(fs::exists(dir.path() / "m.nerm.tmp")) << "temporary file left behind";
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1)
+      << "temporary file left behind";
 }
 
 TEST(ModelFile, Fp16StorageIsSmallerAndClose) {
@@ -137,6 +140,89 @@ TEST(ModelFile, EngineNamesATensorTheConfigNeeds) {
   model.weights["encoder.head.bias"].shape = {7};
   model.weights["encoder.head.bias"].values.resize(7);
   EXPECT_THROW(Engine(model, 1, "m.nerm"), Error);
+}
+
+// Every format version this build has written keeps loading into the same
+// model: tests/data holds a file of each, written by the writer of its day.
+TEST(ModelFile, ReadsAFileOfEveryFormatVersion) {
+  const ModelFile golden = testing::golden_model();
+  const std::vector<std::pair<std::string, int>> files = {
+      {"model_format1.nerm", 1}, {"model_format1_fp16.nerm", 1}, {"model_format2.nerm", 2}};
+  ASSERT_EQ(files.back().second, kModelFormatVersion) << "add a file of the new version";
+  const std::vector<std::vector<std::int32_t>> windows = {{1, 5, 9, 23, 0, 7}, {3}};
+  BatchLogits expected;
+  Engine(golden, 1, "golden").forward(windows, expected);
+  for (const auto& [name, version] : files) {
+    const ModelFile read = read_model_file(testing::test_data_file(name));
+    EXPECT_EQ(read.format_version, version) << name;
+    EXPECT_EQ(read.config.vocab_size, golden.config.vocab_size) << name;
+    EXPECT_EQ(read.config.d_model, golden.config.d_model) << name;
+    EXPECT_EQ(read.config.decoder, DecoderKind::kCrf) << name;
+    EXPECT_EQ(read.label_names, golden.label_names) << name;
+    EXPECT_EQ(read.max_len, golden.max_len) << name;
+    EXPECT_EQ(read.stride, golden.stride) << name;
+    EXPECT_EQ(read.tokenizer_model, golden.tokenizer_model) << name;
+    EXPECT_EQ(read.crf.transitions, golden.crf.transitions) << name;
+    EXPECT_EQ(read.provenance.at("exported"), golden.provenance.at("exported")) << name;
+    const bool half = read.storage == WeightStorage::kFp16;
+    EXPECT_EQ(half, name.find("fp16") != std::string::npos) << name;
+    ASSERT_EQ(read.weights.size(), golden.weights.size()) << name;
+    for (const auto& [tensor_name, tensor] : golden.weights) {
+      const WeightTensor& got = read.weights.at(tensor_name);
+      EXPECT_EQ(got.shape, tensor.shape) << name << " " << tensor_name;
+      for (std::size_t i = 0; i < tensor.values.size(); ++i)
+        ASSERT_NEAR(got.values[i], tensor.values[i], half ? 1e-3 : 0.0)
+            << name << " " << tensor_name;
+    }
+    BatchLogits logits;
+    Engine(read, 1, name).forward(windows, logits);
+    for (std::size_t i = 0; i < expected.values.size(); ++i)
+      ASSERT_NEAR(logits.values[i], expected.values[i], half ? 2e-2 : 1e-6) << name;
+  }
+}
+
+// Standard HDF5 tools see each weight with its shape and every text as a
+// string, not as a list of bytes.
+TEST(ModelFile, StoresShapesAndStringsForStandardTools) {
+  const testing::TempDir dir;
+  const ModelFile model = testing::random_model(8);
+  write_model_file(dir.path() / "m.nerm", model);
+  H5::H5File file((dir.path() / "m.nerm").string(), H5F_ACC_RDONLY);
+  const H5::DataSet qkv = file.openDataSet("weights/encoder.blocks.0.qkv.weight");
+  hsize_t dims[2] = {0, 0};
+  ASSERT_EQ(qkv.getSpace().getSimpleExtentNdims(), 2);
+  qkv.getSpace().getSimpleExtentDims(dims);
+  EXPECT_EQ(dims[0], 48u);
+  EXPECT_EQ(dims[1], 16u);
+  EXPECT_EQ(file.openDataSet("crf/transitions").getSpace().getSimpleExtentNdims(), 2);
+  for (const char* text : {"format", "metadata_json", "provenance_json"})
+    EXPECT_EQ(file.openDataSet(text).getTypeClass(), H5T_STRING) << text;
+}
+
+TEST(ModelFile, RefusesTensorsTheSpecificationDoesNotDeclare) {
+  const testing::TempDir dir;
+  ModelFile model = testing::random_model(9);
+  model.weights["encoder.extra.weight"] = WeightTensor{{2}, {1.0f, 2.0f}};
+  try {
+    write_model_file(dir.path() / "m.nerm", model);
+    FAIL() << "a model with an undeclared tensor was written";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("unknown tensor 'encoder.extra.weight'"),
+              std::string::npos)
+        << error.what();
+  }
+  model = testing::random_model(9);
+  model.weights["encoder.positions.weight"].shape = {16, 24};
+  try {
+    write_model_file(dir.path() / "m.nerm", model);
+    FAIL() << "a mis-shaped tensor was written";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what())
+                  .find("tensor 'encoder.positions.weight' has shape [16, 24], the config needs "
+                        "[24, 16]"),
+              std::string::npos)
+        << error.what();
+  }
 }
 
 TEST(Engine, SameLogitsWhateverTheBatchAndThreads) {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "datasets/dataset_file.h"
-#include "datasets/error.h"
 #include "datasets/labels.h"
 #include "datasets/split_documents.h"
 #include "tests/test_util.h"

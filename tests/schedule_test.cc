@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {

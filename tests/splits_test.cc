@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {

@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/file_io.h"
 #include "datasets/corpus.h"
+#include "datasets/dataset_file.h"
 #include "datasets/tagged_text.h"
 #include "tests/test_util.h"
 #include "tests/tiny_model_fixture.h"
@@ -45,6 +47,34 @@ TEST(NerTagBinary, DoesNotLinkLibTorch) {
   EXPECT_NE(result.out.find("libc.so"), std::string::npos) << result.out;
   EXPECT_EQ(result.out.find("libtorch"), std::string::npos) << result.out;
   EXPECT_EQ(result.out.find("libc10"), std::string::npos) << result.out;
+}
+
+// The held-out scores training reports (metrics.json, and so the model file)
+// are exactly what a user gets by tagging the test split's raw text with
+// ner-tag and scoring it against its gold with ner-eval.
+TEST_F(TagCliTest, HeldOutScoresAreWhatNerTagAndNerEvalGive) {
+  const DatasetFile dataset = read_dataset_file(path("data.h5"));
+  const DatasetSplit& test = dataset.split(Split::kTest);
+  ASSERT_EQ(test.label_source, "gold");
+  ASSERT_GE(test.document_names.size(), 10u);
+  for (const std::string& name : test.document_names) {
+    const std::string gold = read_file(path("g") / name);
+    write_file_atomically(path("split-gold") / name, gold);
+    write_file_atomically(path("split-raw") / name, parse_tagged_text(gold, name).text);
+  }
+  const auto tagged = run_command(
+      tag("--out " + shell_quoted(path("split-pred")) + " " + shell_quoted(path("split-raw"))));
+  ASSERT_EQ(tagged.exit_code, 0) << tagged.err;
+  const auto scored = run_command(kEval + " --json --gold " + shell_quoted(path("split-gold")) +
+                                  " --pred " + shell_quoted(path("split-pred")));
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  const nlohmann::json by_tools = nlohmann::json::parse(scored.out);
+  const nlohmann::json metrics = nlohmann::json::parse(read_file(path("run") / "metrics.json"));
+  const nlohmann::json& held_out = metrics.at("test").at("scores");
+  EXPECT_EQ(metrics.at("test").at("documents"), test.document_names.size());
+  EXPECT_GT(by_tools.at("micro").at("strict").at("predicted").get<int>(), 0);
+  for (const char* part : {"micro", "types", "boundary", "confusion"})
+    EXPECT_EQ(by_tools.at(part), held_out.at(part)) << part;
 }
 
 TEST_F(TagCliTest, TagsADirectoryKeepingTextAndScoringWellAgainstGold) {

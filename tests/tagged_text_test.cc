@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "tests/test_util.h"
 
 namespace ner {

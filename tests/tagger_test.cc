@@ -1,4 +1,4 @@
-// The tagger without LibTorch: window merging, inline output that keeps every
+// The tagger without LibTorch: inline output that keeps every
 // byte of adversarial inputs, and every output format read back. A model with
 // random weights tags at random, which is what these properties need.
 #include "infer/tagger.h"
@@ -11,57 +11,14 @@
 #include <random>
 #include <sstream>
 
-#include "datasets/error.h"
-#include "datasets/utf8.h"
+#include "base/error.h"
+#include "base/utf8.h"
 #include "infer/output_formats.h"
 #include "tests/random_model.h"
 #include "tools/corpus/generator.h"
 
 namespace ner {
 namespace {
-
-// Windows that each see the truth within themselves (edges closed as training
-// closes them) merge back into the truth, entities across every edge included.
-TEST(MergeWindows, EntitiesAcrossWindowEdgesStayWhole) {
-  const LabelSet label_set(TagScheme::kBio);
-  constexpr std::size_t kMaxLen = 64, kStride = 48, kPieces = 10 * kMaxLen + 17;
-  std::vector<Piece> pieces;
-  for (std::size_t i = 0; i < kPieces; ++i)
-    pieces.push_back({0, 2 * i, 2 * i, 2 * i + 1});
-  const std::vector<Window> windows = make_windows(kPieces, kMaxLen, kStride);
-  ASSERT_GE(windows.size(), 13u);
-  // Entities of 1 to 9 pieces start just before, at and after every window
-  // start and end, so they straddle edges and cut points.
-  std::vector<int> truth(kPieces, LabelSet::kOutside);
-  std::mt19937 random(3);
-  std::size_t next_free = 0;
-  for (const Window& window : windows) {
-    for (const std::size_t anchor : {window.begin, window.end, (window.begin + window.end) / 2}) {
-      const std::size_t start = anchor >= 3 ? anchor - 3 : 0;
-      if (start < next_free || start >= kPieces) continue;
-      const std::size_t length = 1 + random() % 9;
-      const EntityType type = kEntityTypes[random() % kEntityTypeCount];
-      for (std::size_t p = start; p < std::min(kPieces, start + length); ++p)
-        truth[p] = p == start ? label_set.begin(type) : label_set.inside(type);
-      next_free = start + length + 1;
-    }
-  }
-  std::vector<DecodedWindow> decoded;
-  for (const Window& window : windows) {
-    DecodedWindow view;
-    view.labels.assign(truth.begin() + static_cast<std::ptrdiff_t>(window.begin),
-                       truth.begin() + static_cast<std::ptrdiff_t>(window.end));
-    close_window_edges(view.labels, label_set);
-    view.confidence.assign(view.labels.size(), 0.5f);
-    decoded.push_back(std::move(view));
-  }
-  const DecodedWindow merged = merge_windows(windows, decoded, kPieces);
-  EXPECT_EQ(merged.labels, truth);
-  const auto spans = decode_labels(merged.labels, pieces, label_set);
-  EXPECT_EQ(spans, decode_labels(truth, pieces, label_set));
-  EXPECT_GE(spans.size(), windows.size());
-  EXPECT_THROW(merge_windows(windows, {}, kPieces), Error);
-}
 
 class TaggerTest : public ::testing::Test {
  protected:

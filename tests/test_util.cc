@@ -71,6 +71,12 @@ fs::path seeds_dir() {
   return dir;
 }
 
+fs::path test_data_file(const std::string& name) {
+  const fs::path file = fs::path(NER_TEST_DATA_DIR) / name;
+  if (!fs::is_regular_file(file)) ADD_FAILURE() << "test data file missing: " << file;
+  return file;
+}
+
 fs::path tiny_model_dir() {
   const fs::path dir = NER_TINY_MODEL_DIR;
   if (!fs::is_regular_file(dir / "run" / "model.nerm")) {

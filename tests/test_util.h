@@ -41,6 +41,9 @@ std::filesystem::path seeds_dir();
 // test with a clear message when it has not been trained.
 std::filesystem::path tiny_model_dir();
 
+// A small file of tests/data (files of earlier formats that must keep loading).
+std::filesystem::path test_data_file(const std::string& name);
+
 std::string read_text_file(const std::filesystem::path& path);
 
 }  // namespace ner::testing

@@ -20,9 +20,10 @@ class TinyModelTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { directory_.reset(); }
 
-  // Files of the shared tiny model (run, data.h5, raw, raw-gold), else scratch.
+  // Files of the shared tiny model (run, data.h5 and the gold corpus "g" it
+  // was prepared with, raw, raw-gold), else scratch.
   static std::filesystem::path path(const std::string& name) {
-    for (const char* shared : {"run", "data.h5", "raw", "raw-gold"})
+    for (const char* shared : {"run", "data.h5", "g", "raw", "raw-gold"})
       if (name == shared) return tiny_model_ / name;
     return directory_->path() / name;
   }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "datasets/labels.h"
 #include "tools/corpus/generator.h"
 

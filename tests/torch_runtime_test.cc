@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "datasets/error.h"
-#include "models/blas_threads.h"
+#include "base/blas_threads.h"
+#include "base/error.h"
 #include "models/torch_compat.h"
 
 // OpenBLAS's own query, to see what configure_cpu_threads left it with.

@@ -62,6 +62,21 @@ TEST(NerTrainCli, PrepareConfigErrorsAndDump) {
   EXPECT_EQ(run_command(kTrain + " prepare --help").exit_code, 0);
 }
 
+// A dataset of format 1 holds no document texts: training, which scores on
+// them, asks for the dataset to be prepared again.
+TEST(NerTrainCli, DatasetsOfFormatOneArePreparedAgain) {
+  testing::TempDir dir;
+  const auto result =
+      run_command(kTrain + " --data '" + testing::test_data_file("dataset_format1.h5").string() +
+                  "' --out '" + (dir.path() / "run").string() + "' --progress none");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("dataset_format1.h5: dataset format 1 holds no document texts"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("prepare it again"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "run"));
+}
+
 // Debian's libsentencepiece bundles protobuf-lite and crashes beside
 // LibTorch's libprotobuf: the LibTorch binary must not load it.
 TEST(NerTrainCli, DoesNotLoadSentencePiece) {

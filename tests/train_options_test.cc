@@ -4,8 +4,8 @@
 
 #include <string>
 
+#include "base/error.h"
 #include "datasets/data_config.h"
-#include "datasets/error.h"
 #include "tests/test_util.h"
 
 namespace ner {
@@ -21,7 +21,7 @@ TEST(TrainOptions, DefaultsThenYamlThenOverrides) {
   EXPECT_EQ(options.model.d_model, 96);
   EXPECT_EQ(options.model.heads, 6);
   EXPECT_DOUBLE_EQ(options.learning_rate, 3e-4);
-  EXPECT_EQ(options.precision, "bf16");
+  EXPECT_EQ(options.precision, Precision::kBf16);
   EXPECT_TRUE(options.model.checkpointing);
   EXPECT_EQ(options.epochs, TrainOptions{}.epochs);  // untouched default
   // The dump reads back to the same options.
@@ -39,7 +39,32 @@ TEST(TrainOptions, UnknownKeysAndBadValues) {
     EXPECT_EQ(std::string(error.what()),
               typo.string() + ":2:3: unknown configuration key 'train.learning_rate'");
   }
-  EXPECT_THROW(load_train_options({}, {"train.precision=fp8"}), Error);
+  // Names are checked where the config is read, and the error lists the valid ones.
+  const auto enum_file = dir.write("enum.yaml", "model:\n  decoder: hmm\n");
+  try {
+    load_train_options(enum_file, {});
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()), enum_file.string() +
+                                             ":2:12: 'model.decoder': unknown decoder 'hmm': use "
+                                             "crf or softmax");
+  }
+  try {
+    load_train_options({}, {"train.precision=fp8"});
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("use fp32, bf16 or fp16"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(load_train_options({}, {"train.schedule=step"}), Error);
+  const TrainOptions chosen = load_train_options(
+      {}, {"train.precision=fp16", "train.schedule=cosine", "model.decoder=softmax"});
+  EXPECT_EQ(chosen.precision, Precision::kFp16);
+  EXPECT_EQ(chosen.schedule, DecayKind::kCosine);
+  EXPECT_EQ(chosen.model.decoder, DecoderKind::kSoftmax);
+  const std::string yaml = to_yaml(chosen);
+  for (const char* line : {"precision: fp16", "schedule: cosine", "decoder: softmax"})
+    EXPECT_NE(yaml.find(line), std::string::npos) << yaml;
   EXPECT_THROW(load_train_options({}, {"model.heads=7"}), Error);  // 256 not divisible by 7
   EXPECT_THROW(load_train_options({}, {"train.epochs=many"}), Error);
   EXPECT_THROW(load_train_options({}, {"optimizer.lr=1"}), Error);
@@ -57,7 +82,7 @@ TEST(TrainOptions, ShippedConfigsLoad) {
   }
   const TrainOptions base =
       load_train_options(std::filesystem::path(NER_SOURCE_DIR) / "configs/base.yaml", {});
-  EXPECT_EQ(base.precision, "bf16");
+  EXPECT_EQ(base.precision, Precision::kBf16);
   EXPECT_TRUE(base.model.checkpointing);
 }
 

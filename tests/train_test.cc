@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "tests/test_util.h"
 #include "tests/torch_devices.h"
 #include "train/checkpoint.h"
@@ -76,7 +76,7 @@ class TrainTest : public ::testing::Test {
     r.data = path(data);
     r.run_dir = path(run);
     r.overrides = std::move(overrides);
-    r.progress = ProgressStyle::kQuiet;
+    r.progress = ProgressStyle::kNone;
     return r;
   }
 
@@ -181,9 +181,10 @@ TEST_F(TrainTest, ResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne) {
   second.stop_after_steps = 0;
   ASSERT_TRUE(run_training(second).finished);  // on to the end
 
-  const TrainedRun whole = load_trained_run(path("whole"), path("whole") / "last.pt", torch::kCPU);
+  const TrainedRun whole =
+      load_trained_run(RunDirectory(path("whole")), path("whole") / "last.pt", torch::kCPU);
   const TrainedRun pieces =
-      load_trained_run(path("pieces"), path("pieces") / "last.pt", torch::kCPU);
+      load_trained_run(RunDirectory(path("pieces")), path("pieces") / "last.pt", torch::kCPU);
   const auto expected = whole.model->named_parameters();
   const auto actual = pieces.model->named_parameters();
   ASSERT_EQ(expected.size(), actual.size());
@@ -227,7 +228,7 @@ TEST_F(TrainTest, CheckpointsOfFormatOneServeWeightsButNotResuming) {
   ASSERT_FALSE(run_training(first).finished);
   const fs::path last = path("format1") / "last.pt";
   {
-    TrainedRun run = load_trained_run(path("format1"), last, torch::kCPU);
+    TrainedRun run = load_trained_run(RunDirectory(path("format1")), last, torch::kCPU);
     torch::serialize::InputArchive current;
     current.load_from(last.string());
     torch::Tensor progress, rng;
@@ -252,7 +253,7 @@ TEST_F(TrainTest, CheckpointsOfFormatOneServeWeightsButNotResuming) {
     EXPECT_NE(message.find("last.pt"), std::string::npos) << message;
     EXPECT_NE(message.find("earlier version"), std::string::npos) << message;
   }
-  EXPECT_NO_THROW(load_trained_run(path("format1"), last, torch::kCPU));
+  EXPECT_NO_THROW(load_trained_run(RunDirectory(path("format1")), last, torch::kCPU));
 }
 
 TEST_F(TrainTest, OverridesGivenOnResumeBecomeTheRunsConfig) {

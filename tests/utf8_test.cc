@@ -1,4 +1,4 @@
-#include "datasets/utf8.h"
+#include "base/utf8.h"
 
 #include <gtest/gtest.h>
 
@@ -53,6 +53,23 @@ TEST(Utf8, AppendEncodesEveryLength) {
   for (const std::uint32_t code_point : {0x41u, 0x3A3u, 0x65E5u, 0x1F680u})
     append_utf8(code_point, out);
   EXPECT_EQ(out, "AΣ日🚀");
+}
+
+TEST(Utf8, SpacesAreFoundForwardAndBackward) {
+  const std::string text = "a b\u00a0c\u2009d\u3000e\u2019";
+  EXPECT_EQ(space_length_at(text, 1), 1u);
+  EXPECT_EQ(space_length_at(text, 3), 2u);
+  EXPECT_EQ(space_length_at(text, 6), 3u);
+  EXPECT_EQ(space_length_at(text, 10), 3u);
+  EXPECT_EQ(space_length_at(text, 14), 0u);  // a right quotation mark is no space
+  EXPECT_EQ(space_length_at(text, 0), 0u);
+  EXPECT_EQ(space_length_at(text, text.size()), 0u);
+  EXPECT_EQ(space_length_before(text, 2), 1u);
+  EXPECT_EQ(space_length_before(text, 5), 2u);
+  EXPECT_EQ(space_length_before(text, 9), 3u);
+  EXPECT_EQ(space_length_before(text, 13), 3u);
+  EXPECT_EQ(space_length_before(text, text.size()), 0u);
+  EXPECT_EQ(space_length_before(text, 0), 0u);
 }
 
 }  // namespace

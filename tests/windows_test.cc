@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "datasets/split_documents.h"
 
 namespace ner {
@@ -54,27 +54,6 @@ TEST(Windows, RejectsBadSizes) {
   EXPECT_THROW(make_windows(10, 8, 9), Error);
 }
 
-// Overlaps are cut at their middle; together the ranges cover the document
-// once, in order.
-TEST(Windows, DecidedRangesSplitOverlapsInTheMiddle) {
-  const auto windows = make_windows(20, 8, 6);  // [0,8) [6,14) [12,20)
-  const auto decided = decided_ranges(windows);
-  EXPECT_EQ(ranges(decided),
-            (std::vector<std::pair<std::size_t, std::size_t>>{{0, 7}, {7, 13}, {13, 20}}));
-  for (const std::size_t length : {1u, 5u, 8u, 9u, 31u, 100u}) {
-    for (const std::size_t stride : {1u, 3u, 6u, 8u}) {
-      const auto cover = decided_ranges(make_windows(length, 8, stride));
-      std::size_t next = 0;
-      for (const Window& range : cover) {
-        EXPECT_EQ(range.begin, next) << length << " " << stride;
-        EXPECT_LE(range.begin, range.end);
-        next = range.end;
-      }
-      EXPECT_EQ(next, length) << length << " " << stride;
-    }
-  }
-}
-
 TEST(Windows, SplitDocumentsRebuildsEachDocumentOnce) {
   DatasetSplit split;
   split.document_names = {"a.txt", "b.txt"};
@@ -98,6 +77,8 @@ TEST(Windows, SplitDocumentsRebuildsEachDocumentOnce) {
   EXPECT_EQ(documents[0].pieces.size(), 6u);
   EXPECT_EQ(documents[0].labels, (std::vector<int>{0, 1, 2, 0, 1, 2}));
   EXPECT_EQ(documents[0].windows, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(ranges(documents[0].window_pieces),
+            (std::vector<std::pair<std::size_t, std::size_t>>{{0, 4}, {2, 6}}));
   EXPECT_EQ(documents[1].pieces.size(), 3u);
   EXPECT_EQ(documents[1].pieces[2].end, 6u);
 

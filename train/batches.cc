@@ -4,7 +4,7 @@
 #include <numeric>
 #include <random>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "models/ner_model.h"
 
 namespace ner {

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "datasets/error.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "models/torch_runtime.h"
 
 namespace ner {
@@ -74,20 +75,14 @@ void save_checkpoint(const std::filesystem::path& path, NerModel& model, FlatAda
   archive.write("rng_cpu", rng_state(torch::kCPU));
   if (device.is_cuda()) archive.write("rng_cuda", rng_state(device));
 
-  std::filesystem::path temporary = path;
-  temporary += ".tmp";
+  TemporaryFile temporary(path);
   try {
-    archive.save_to(temporary.string());
+    archive.save_to(temporary.path().string());
   } catch (const c10::Error& error) {
     throw Error(fmt::format("{}: cannot write checkpoint: {}", path.string(),
                             error.what_without_backtrace()));
   }
-  std::error_code code;
-  std::filesystem::rename(temporary, path, code);
-  if (code) {
-    std::filesystem::remove(temporary, code);
-    throw Error(fmt::format("{}: cannot write checkpoint: {}", path.string(), code.message()));
-  }
+  temporary.commit();
 }
 
 TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& model,

@@ -1,11 +1,10 @@
-// Scores a model on a dataset split: decode every window, stitch the windows
-// back into documents, and compare entity spans with the split's labels.
+// Scores a model on a dataset split the way ner-tag and ner-eval would: decode
+// every window, turn each document's windows into entities, compare with its own.
 #pragma once
 
 #include <torch/torch.h>
 
 #include <optional>
-#include <string>
 #include <vector>
 
 #include "datasets/dataset_file.h"
@@ -23,17 +22,15 @@ struct EvaluationSettings {
 
 struct SplitEvaluation {
   Scores scores;
-  double loss = 0;  // mean per real piece, against the split's labels
+  double loss = 0;  // mean per real piece, against the split's piece labels
   std::size_t documents = 0;
-  std::vector<std::vector<Span>> gold;       // per document, from the split's labels
-  std::vector<std::vector<Span>> predicted;  // per document, stitched from the windows
+  std::vector<std::vector<Span>> gold;       // per document, the split's own entities
+  std::vector<std::vector<Span>> predicted;  // per document, as ner-tag finds them
 };
 
-// The model is put in evaluation mode and left there.
+// The model is put in evaluation mode and left there. Throws ner::Error when
+// the split does not hold its documents (a dataset of format 1).
 SplitEvaluation evaluate_split(NerModel& model, const DatasetSplit& split,
                                const LabelSet& label_set, const EvaluationSettings& settings);
-
-// "fp32" -> none, "bf16" -> BFloat16, "fp16" -> Half.
-std::optional<c10::ScalarType> autocast_type(const std::string& precision);
 
 }  // namespace ner

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 

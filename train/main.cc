@@ -12,12 +12,12 @@
 #include <string_view>
 #include <vector>
 
-#include "datasets/command_line.h"
-#include "datasets/corpus.h"
-#include "datasets/error.h"
+#include "base/command_line.h"
+#include "base/error.h"
 #include "models/torch_runtime.h"
 #include "train/evaluation.h"
 #include "train/export.h"
+#include "train/mixed_precision.h"
 #include "train/trainer.h"
 
 namespace {
@@ -57,16 +57,8 @@ int run_prepare_tool(int argc, char** argv) {
 struct TrainCommand {
   ner::TrainRequest request;
   std::filesystem::path resume;
-  std::string progress = "auto";
   bool dump_config = false;
 };
-
-ner::ProgressStyle parse_progress_style(const std::string& name) {
-  if (name == "bar") return ner::ProgressStyle::kBar;
-  if (name == "lines") return ner::ProgressStyle::kLines;
-  if (name == "none") return ner::ProgressStyle::kQuiet;
-  return ner::ProgressStyle::kAuto;
-}
 
 int run_train(TrainCommand& command) {
   ner::TrainRequest& request = command.request;
@@ -88,7 +80,6 @@ int run_train(TrainCommand& command) {
     if (request.data.empty()) throw ner::Error("--data DATASET.h5 is required (see --help)");
     if (request.run_dir.empty()) throw ner::Error("--out RUN_DIR is required (see --help)");
   }
-  request.progress = parse_progress_style(command.progress);
   const ner::TrainOutcome outcome = ner::run_training(request);
   if (!outcome.finished) return ner::kExitSuccess;
   fmt::print("Held-out test split ({} labels), best checkpoint:\n{}", outcome.test_label_source,
@@ -116,25 +107,27 @@ struct EvaluateCommand {
 int run_evaluate(const EvaluateCommand& command) {
   ner::configure_cpu_threads(command.threads);
   const torch::Device device = ner::resolve_device(command.device);
-  ner::TrainedRun run = ner::load_trained_run(
-      command.run_dir, command.run_dir / (command.checkpoint + ".pt"), device);
+  const ner::RunDirectory directory(command.run_dir);
+  ner::TrainedRun run =
+      ner::load_trained_run(directory, directory.checkpoint(command.checkpoint), device);
   const ner::DatasetFile dataset = ner::read_dataset_file(command.data);
   if (dataset.label_names != run.label_set.names()) {
     throw ner::Error(fmt::format("{}: its labels ({}) differ from the run's", command.data.string(),
                                  dataset.tag_scheme));
   }
-  if (dataset.tokenizer_model != ner::read_file(command.run_dir / "tokenizer.model")) {
+  if (dataset.tokenizer_model != directory.read_tokenizer()) {
     throw ner::Error(fmt::format(
         "{}: prepared with another tokenizer than the run's; prepare it with --tokenizer {}",
-        command.data.string(), (command.run_dir / "tokenizer.model").string()));
+        command.data.string(), directory.tokenizer().string()));
   }
   ner::check_dataset_fits(dataset, run.options.model, command.data);
   const ner::Split split = ner::parse_split(command.split);
   const ner::DatasetSplit& data = dataset.split(split);
   ner::EvaluationSettings settings;
   settings.device = device;
-  settings.autocast = ner::autocast_type(run.options.precision);
-  if (!device.is_cuda() && run.options.precision == "fp16") settings.autocast.reset();
+  // fp16 autocast exists only on CUDA; elsewhere a run trained in it is scored in fp32.
+  if (device.is_cuda() || run.options.precision != ner::Precision::kFp16)
+    settings.autocast = ner::autocast_type(run.options.precision);
   const ner::SplitEvaluation result = ner::evaluate_split(run.model, data, run.label_set, settings);
   if (command.json) {
     const nlohmann::json report = {
@@ -202,10 +195,7 @@ int main(int argc, char** argv) {
   app.add_option("--stop-after", train.request.stop_after_steps,
                  "Stop after this many steps, saving a checkpoint to --resume from")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--progress", train.progress,
-                 "auto: a bar on a terminal, else a line per evaluation; bar; lines; none")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+  ner::add_progress_option(app, train.request.progress, "a line per evaluation");
   app.add_flag("--dump-config", train.dump_config, "Print the resolved training config and exit");
 
   EvaluateCommand evaluate;

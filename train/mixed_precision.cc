@@ -2,9 +2,20 @@
 
 #include <fmt/format.h>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
+
+std::optional<c10::ScalarType> autocast_type(Precision precision) {
+  switch (precision) {
+    case Precision::kBf16:
+      return c10::ScalarType::BFloat16;
+    case Precision::kFp16:
+      return c10::ScalarType::Half;
+    default:
+      return std::nullopt;
+  }
+}
 
 LossScaler::LossScaler(LossScalerOptions options)
     : options_(options), scale_(options.initial_scale) {

@@ -1,13 +1,19 @@
-// Mixed precision for training: a dynamic loss scaler for fp16 (LibTorch's C++
-// API has no GradScaler) that skips steps with inf/NaN gradients.
+// Mixed precision for training: the autocast type of a precision, and a dynamic
+// loss scaler for fp16 (LibTorch's C++ API has no GradScaler).
 #pragma once
 
 #include <torch/torch.h>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
+#include "train/train_options.h"
+
 namespace ner {
+
+// The type autocast computes in: none for fp32, BFloat16 or Half.
+std::optional<c10::ScalarType> autocast_type(Precision precision);
 
 struct LossScalerOptions {
   double initial_scale = 65536.0;

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "datasets/command_line.h"
+#include "base/command_line.h"
+#include "base/error.h"
 #include "datasets/data_config.h"
-#include "datasets/error.h"
 #include "datasets/prepare.h"
 
 namespace {

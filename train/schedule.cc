@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {
@@ -18,6 +18,10 @@ DecayKind parse_decay_kind(std::string_view name) {
   if (name == "linear") return DecayKind::kLinear;
   if (name == "cosine") return DecayKind::kCosine;
   throw Error(fmt::format("unknown schedule '{}': use linear or cosine", name));
+}
+
+std::string_view decay_kind_name(DecayKind kind) {
+  return kind == DecayKind::kLinear ? "linear" : "cosine";
 }
 
 double learning_rate_at(std::int64_t step, std::int64_t total_steps, std::int64_t warmup_steps,

@@ -11,6 +11,7 @@ enum class DecayKind { kLinear, kCosine };
 
 // "linear" or "cosine"; throws ner::Error otherwise.
 DecayKind parse_decay_kind(std::string_view name);
+std::string_view decay_kind_name(DecayKind kind);
 
 // The learning rate for optimizer step `step` (0-based) of `total_steps`.
 double learning_rate_at(std::int64_t step, std::int64_t total_steps, std::int64_t warmup_steps,

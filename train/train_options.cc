@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "datasets/config_schema.h"
-#include "datasets/corpus.h"
-#include "datasets/error.h"
+#include "base/config_schema.h"
+#include "base/error.h"
 
 namespace ner {
 namespace {
@@ -18,17 +17,17 @@ ConfigSchema train_schema(TrainOptions& o) {
   schema.add(config_field("model", "dropout", o.model.dropout));
   schema.add(config_field("model", "max_positions", o.model.max_positions));
   schema.add(config_field("model", "checkpointing", o.model.checkpointing));
-  schema.add(config_field("model", "decoder", o.model.decoder));
+  schema.add(config_field("model", "decoder", o.model.decoder, parse_decoder_kind, decoder_name));
   schema.add(config_field("train", "epochs", o.epochs));
   schema.add(config_field("train", "max_steps", o.max_steps));
   schema.add(config_field("train", "batch_size", o.batch_size));
   schema.add(config_field("train", "lr", o.learning_rate));
   schema.add(config_field("train", "weight_decay", o.weight_decay));
   schema.add(config_field("train", "warmup_ratio", o.warmup_ratio));
-  schema.add(config_field("train", "schedule", o.schedule));
+  schema.add(config_field("train", "schedule", o.schedule, parse_decay_kind, decay_kind_name));
   schema.add(config_field("train", "clip_norm", o.clip_norm));
   schema.add(config_field("train", "label_smoothing", o.label_smoothing));
-  schema.add(config_field("train", "precision", o.precision));
+  schema.add(config_field("train", "precision", o.precision, parse_precision, precision_name));
   schema.add(config_field("train", "device", o.device));
   schema.add(config_field("train", "threads", o.threads));
   schema.add(config_field("train", "seed", o.seed));
@@ -43,6 +42,24 @@ void require(bool ok, const std::string& message) {
 
 }  // namespace
 
+std::string_view precision_name(Precision precision) {
+  switch (precision) {
+    case Precision::kBf16:
+      return "bf16";
+    case Precision::kFp16:
+      return "fp16";
+    default:
+      return "fp32";
+  }
+}
+
+Precision parse_precision(std::string_view name) {
+  if (name == "fp32") return Precision::kFp32;
+  if (name == "bf16") return Precision::kBf16;
+  if (name == "fp16") return Precision::kFp16;
+  throw Error(fmt::format("unknown precision '{}': use fp32, bf16 or fp16", name));
+}
+
 void validate(const TrainOptions& o) {
   ModelConfig sizes = o.model;
   sizes.vocab_size = std::max(sizes.vocab_size, 1);  // known only once the dataset is open
@@ -54,13 +71,9 @@ void validate(const TrainOptions& o) {
   require(o.learning_rate > 0, "train.lr must be positive");
   require(o.weight_decay >= 0, "train.weight_decay must not be negative");
   require(o.warmup_ratio >= 0 && o.warmup_ratio < 1, "train.warmup_ratio must be in [0, 1)");
-  require(o.schedule == "linear" || o.schedule == "cosine",
-          fmt::format("train.schedule '{}': use linear or cosine", o.schedule));
   require(o.clip_norm >= 0, "train.clip_norm must not be negative");
   require(o.label_smoothing >= 0 && o.label_smoothing < 1,
           "train.label_smoothing must be in [0, 1)");
-  require(o.precision == "fp32" || o.precision == "bf16" || o.precision == "fp16",
-          fmt::format("train.precision '{}': use fp32, bf16 or fp16", o.precision));
   require(o.threads >= 0, "train.threads must not be negative");
   require(o.eval_every >= 0, "train.eval_every must not be negative");
   require(o.patience > 0, "train.patience must be positive");
@@ -74,10 +87,7 @@ std::string to_yaml(const TrainOptions& options) {
 TrainOptions load_train_options(const std::filesystem::path& file,
                                 const std::vector<std::string>& overrides) {
   TrainOptions options;
-  const ConfigSchema schema = train_schema(options);
-  if (!file.empty()) schema.apply_yaml(read_file(file), file.string());
-  for (const std::string& assignment : overrides)
-    schema.apply_override(assignment);
+  train_schema(options).apply(file, overrides);
   validate(options);
   return options;
 }

@@ -8,8 +8,17 @@
 #include <vector>
 
 #include "models/model_config.h"
+#include "train/schedule.h"
 
 namespace ner {
+
+// The floating-point format of the forward pass: fp32, or bf16 / fp16 under
+// autocast (fp16 on CUDA only, with loss scaling).
+enum class Precision { kFp32, kBf16, kFp16 };
+// "fp32", "bf16" or "fp16".
+std::string_view precision_name(Precision precision);
+// Throws ner::Error listing the valid names.
+Precision parse_precision(std::string_view name);
 
 struct TrainOptions {
   ModelConfig model;  // vocab_size and num_labels come from the dataset
@@ -17,14 +26,14 @@ struct TrainOptions {
   int max_steps = 0;    // 0: no limit besides epochs
   int batch_size = 32;  // windows per batch, formed by length
   double learning_rate = 5e-4;
-  double weight_decay = 0.01;       // not applied to norms and biases
-  double warmup_ratio = 0.06;       // share of all steps spent warming up
-  std::string schedule = "linear";  // linear | cosine decay after warmup
-  double clip_norm = 1.0;           // 0: no clipping
-  double label_smoothing = 0.0;     // softmax decoder only
-  std::string precision = "fp32";   // fp32 | bf16 | fp16
-  std::string device = "auto";      // auto | cpu | cuda | cuda:N
-  int threads = 0;                  // CPU threads; 0: all cores
+  double weight_decay = 0.01;               // not applied to norms and biases
+  double warmup_ratio = 0.06;               // share of all steps spent warming up
+  DecayKind schedule = DecayKind::kLinear;  // decay after warmup
+  double clip_norm = 1.0;                   // 0: no clipping
+  double label_smoothing = 0.0;             // softmax decoder only
+  Precision precision = Precision::kFp32;
+  std::string device = "auto";  // auto | cpu | cuda | cuda:N
+  int threads = 0;              // CPU threads; 0: all cores
   std::uint64_t seed = 1;
   int eval_every = 0;  // steps between dev evaluations; 0: every epoch
   int patience = 3;    // evaluations without dev F1 gain before stopping

@@ -6,8 +6,7 @@
 #include <cmath>
 #include <optional>
 
-#include "datasets/corpus.h"
-#include "datasets/error.h"
+#include "base/error.h"
 #include "models/torch_compat.h"
 #include "models/torch_runtime.h"
 #include "train/batches.h"
@@ -17,30 +16,17 @@
 #include "train/flat_adamw.h"
 #include "train/mixed_precision.h"
 #include "train/schedule.h"
+#include "train/training_log.h"
 
 namespace ner {
 namespace {
 
-constexpr const char* kRunFormatName = "ner-ml-facts-run";
-constexpr int kRunFormatVersion = 1;
 constexpr const char* kMetricsFormatName = "ner-ml-facts-metrics";
 
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// The tokenizer's vocabulary size as recorded when the dataset was prepared.
-int dataset_vocab_size(const DatasetFile& dataset, const std::filesystem::path& path) {
-  try {
-    const auto report = nlohmann::json::parse(dataset.report_json);
-    if (report.contains("vocab_size")) return report.at("vocab_size").get<int>();
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(fmt::format("{}: the preparation report is not valid JSON: {}", path.string(),
-                            error.what()));
-  }
-  throw Error(fmt::format("{}: the dataset does not record its vocabulary size", path.string()));
 }
 
 LabelSet dataset_label_set(const DatasetFile& dataset, const std::filesystem::path& path) {
@@ -50,14 +36,6 @@ LabelSet dataset_label_set(const DatasetFile& dataset, const std::filesystem::pa
                             path.string(), dataset.tag_scheme));
   }
   return label_set;
-}
-
-nlohmann::json read_json_file(const std::filesystem::path& path) {
-  try {
-    return nlohmann::json::parse(read_file(path));
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(fmt::format("{}: not valid JSON: {}", path.string(), error.what()));
-  }
 }
 
 std::int64_t parameter_count(torch::nn::Module& model) {
@@ -88,6 +66,7 @@ class Trainer {
   StepStatus status() const;
 
   TrainRequest request_;
+  RunDirectory directory_;
   TrainOptions options_;
   std::filesystem::path data_path_;
   DatasetFile dataset_;
@@ -101,7 +80,6 @@ class Trainer {
   TrainingProgress progress_;
   std::int64_t batches_per_epoch_ = 0;
   std::int64_t warmup_steps_ = 0;
-  DecayKind decay_ = DecayKind::kLinear;
   std::unique_ptr<JsonlLog> log_;
   ProgressDisplay display_;
   double smoothed_loss_ = 0;
@@ -111,29 +89,25 @@ class Trainer {
   std::int64_t first_step_of_session_ = 0;
 };
 
-Trainer::Trainer(const TrainRequest& request) : request_(request), display_(request.progress) {
-  const std::filesystem::path& run_dir = request.run_dir;
-  nlohmann::json run_info;
+Trainer::Trainer(const TrainRequest& request)
+    : request_(request), directory_(request.run_dir), display_(request.progress) {
   if (request.resume) {
-    if (!std::filesystem::is_regular_file(run_dir / "last.pt")) {
+    if (!directory_.has_started()) {
       throw Error(fmt::format("{}: nothing to resume (no last.pt; is this a run directory?)",
-                              run_dir.string()));
+                              directory_.root().string()));
     }
-    run_info = read_json_file(run_dir / "run.json");
-    options_ = load_train_options(run_dir / "config.yaml", request.overrides);
+    const RunInfo info = directory_.read_info();
+    options_ = load_train_options(directory_.config(), request.overrides);
     // Overrides given on resume (more epochs, say) become the run's config.
-    if (!request.overrides.empty())
-      write_file_atomically(run_dir / "config.yaml", to_yaml(options_));
-    data_path_ = request.data.empty()
-                     ? std::filesystem::path(run_info.at("dataset").get<std::string>())
-                     : request.data;
+    if (!request.overrides.empty()) directory_.write_config(to_yaml(options_));
+    data_path_ = request.data.empty() ? std::filesystem::path(info.dataset) : request.data;
   } else {
     // A run that died before its first checkpoint left nothing to resume:
     // starting again over it is fine.
-    if (std::filesystem::exists(run_dir / "last.pt")) {
+    if (directory_.has_started()) {
       throw Error(fmt::format(
           "{}: already holds a training run; continue it with --resume {} or choose another --out",
-          run_dir.string(), run_dir.string()));
+          directory_.root().string(), directory_.root().string()));
     }
     options_ = load_train_options(request.config, request.overrides);
     data_path_ = request.data;
@@ -142,7 +116,7 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
 
   dataset_ = read_dataset_file(data_path_);
   label_set_ = dataset_label_set(dataset_, data_path_);
-  options_.model.vocab_size = dataset_vocab_size(dataset_, data_path_);
+  options_.model.vocab_size = dataset_.vocab_size;
   options_.model.num_labels = static_cast<int>(label_set_.size());
   validate(options_.model);
   check_dataset_fits(dataset_, options_.model, data_path_);
@@ -152,7 +126,7 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
     start_fresh();
     // Train with exactly the values a resumed session will read back.
     const ModelConfig sizes = options_.model;
-    options_ = load_train_options(run_dir / "config.yaml", {});
+    options_ = load_train_options(directory_.config(), {});
     options_.model.vocab_size = sizes.vocab_size;
     options_.model.num_labels = sizes.num_labels;
   }
@@ -160,28 +134,28 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
   device_ = resolve_device(options_.device);
   threads_ = configure_cpu_threads(options_.threads);
   autocast_ = autocast_type(options_.precision);
-  if (options_.precision == "fp16" && !device_.is_cuda()) {
+  if (options_.precision == Precision::kFp16 && !device_.is_cuda()) {
     throw Error("train.precision fp16 needs a CUDA device; on the CPU use bf16 or fp32");
   }
   if (autocast_ && !torch_compat::autocast_supported(device_.type())) {
-    throw Error(
-        fmt::format("precision {} is not supported on {}", options_.precision, device_.str()));
+    throw Error(fmt::format("precision {} is not supported on {}",
+                            precision_name(options_.precision), device_.str()));
   }
 
   torch::manual_seed(options_.seed);
   model_ = NerModel(options_.model, transition_rules(label_set_));
   model_->to(device_);
   optimizer_ = make_optimizer(model_, options_);
-  if (options_.precision == "fp16") scaler_.emplace();
+  if (options_.precision == Precision::kFp16) scaler_.emplace();
 
   const DatasetSplit& train = dataset_.split(Split::kTrain);
   batches_per_epoch_ = static_cast<std::int64_t>(
       make_batches(train, static_cast<std::size_t>(options_.batch_size), true, options_.seed, 0)
           .size());
-  decay_ = parse_decay_kind(options_.schedule);
 
   if (request.resume) {
-    progress_ = load_checkpoint(run_dir / "last.pt", model_, optimizer_.get(), true, device_);
+    progress_ =
+        load_checkpoint(directory_.last_checkpoint(), model_, optimizer_.get(), true, device_);
     if (scaler_ && progress_.loss_scale > 0) {
       scaler_->restore(progress_.loss_scale, progress_.scaler_clean_steps,
                        progress_.scaler_skipped_steps);
@@ -192,42 +166,25 @@ Trainer::Trainer(const TrainRequest& request) : request_(request), display_(requ
   std::int64_t total = batches_per_epoch_ * options_.epochs;
   if (options_.max_steps > 0) total = std::min<std::int64_t>(total, options_.max_steps);
   if (request.resume && progress_.total_steps != total) {
-    display_.line(
+    display_.warn(
         fmt::format("note: the schedule now has {} steps (was {})", total, progress_.total_steps));
   }
   progress_.total_steps = total;
   warmup_steps_ = static_cast<std::int64_t>(std::llround(options_.warmup_ratio * total));
-  log_ = std::make_unique<JsonlLog>(run_dir / "log.jsonl");
+  log_ = std::make_unique<JsonlLog>(directory_.log());
 }
 
 void Trainer::start_fresh() {
-  const std::filesystem::path& run_dir = request_.run_dir;
-  std::error_code error;
-  std::filesystem::create_directories(run_dir, error);
-  if (error) {
-    throw Error(
-        fmt::format("{}: cannot create the run directory: {}", run_dir.string(), error.message()));
-  }
-  nlohmann::json label_source = nlohmann::json::object();
+  RunInfo info;
+  info.version = NER_VERSION;
+  info.dataset = std::filesystem::absolute(data_path_).lexically_normal().string();
+  info.tag_scheme = dataset_.tag_scheme;
+  info.label_names = dataset_.label_names;
+  info.vocab_size = options_.model.vocab_size;
   for (const Split split : kSplits)
-    label_source[std::string(split_name(split))] = dataset_.split(split).label_source;
-  const nlohmann::json run_info = {
-      {"format", kRunFormatName},
-      {"format_version", kRunFormatVersion},
-      {"version", NER_VERSION},
-      {"dataset", std::filesystem::absolute(data_path_).lexically_normal().string()},
-      {"tag_scheme", dataset_.tag_scheme},
-      {"label_names", dataset_.label_names},
-      {"vocab_size", options_.model.vocab_size},
-      {"label_source", label_source},
-      {"data_config", dataset_.config_yaml}};
-  write_file_atomically(run_dir / "run.json", run_info.dump(2) + "\n");
-  std::filesystem::remove(run_dir / "log.jsonl", error);  // from a start that never checkpointed
-  write_file_atomically(run_dir / "config.yaml", to_yaml(options_));
-  write_file_atomically(run_dir / "tokenizer.model", dataset_.tokenizer_model);
-  // With tokenizer.model, what `ner-train prepare --tokenizer` needs to turn
-  // other corpora into datasets this run can be evaluated on.
-  write_file_atomically(run_dir / "data_config.yaml", dataset_.config_yaml);
+    info.label_source[std::string(split_name(split))] = dataset_.split(split).label_source;
+  info.data_config = dataset_.config_yaml;
+  directory_.create(info, to_yaml(options_), dataset_.tokenizer_model);
 }
 
 EvaluationSettings Trainer::evaluation_settings() const {
@@ -256,8 +213,9 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
   model_->train();
   const BatchTensors batch =
       batch_tensors(dataset_.split(Split::kTrain), windows, label_set_, device_);
-  const double learning_rate = learning_rate_at(progress_.step, progress_.total_steps,
-                                                warmup_steps_, options_.learning_rate, decay_);
+  const double learning_rate =
+      learning_rate_at(progress_.step, progress_.total_steps, warmup_steps_, options_.learning_rate,
+                       options_.schedule);
   optimizer_->set_learning_rate(learning_rate);
   optimizer_->zero_grad();
   torch::Tensor logits;
@@ -292,7 +250,8 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
     throw Error(fmt::format(
         "the training loss became {} at step {} ({}); stopping. The best checkpoint so far is "
         "kept in {}; try a lower train.lr, train.clip_norm, or precision fp32",
-        loss_value, progress_.step + 1, options_.precision, request_.run_dir.string()));
+        loss_value, progress_.step + 1, precision_name(options_.precision),
+        directory_.root().string()));
   }
   const double grad_norm_value = grad_norm.defined() ? grad_norm.item<double>() : 0.0;
   if (device_.is_cuda()) torch::cuda::synchronize();
@@ -324,7 +283,7 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
     record["skipped"] = !stepped;
   }
   log_->write(record);
-  display_.update(status());
+  display_.show(step_status_text(status()), progress_.step >= progress_.total_steps);
 }
 
 bool Trainer::evaluate_and_checkpoint() {
@@ -344,8 +303,8 @@ bool Trainer::evaluate_and_checkpoint() {
   const bool stop = progress_.evaluations_without_gain >= options_.patience;
   if (stop) progress_.finished = true;  // a resume must not train past an early stop
   progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
-  if (improved) save_checkpoint(request_.run_dir / "best.pt", model_, nullptr, progress_, device_);
-  save_checkpoint(request_.run_dir / "last.pt", model_, optimizer_.get(), progress_, device_);
+  if (improved) save_checkpoint(directory_.best_checkpoint(), model_, nullptr, progress_, device_);
+  save_checkpoint(directory_.last_checkpoint(), model_, optimizer_.get(), progress_, device_);
 
   // At an epoch's end the epoch counter has already moved on.
   const std::int64_t epoch_shown =
@@ -383,7 +342,7 @@ TrainOutcome Trainer::run() {
     display_.line(fmt::format(
         "{} {} parameters on {} ({} threads, {}), {} train windows, {} steps{}",
         request_.resume ? "resuming" : "training", parameter_count(*model_), device_.str(),
-        threads_, options_.precision, dataset_.split(Split::kTrain).window_count(),
+        threads_, precision_name(options_.precision), dataset_.split(Split::kTrain).window_count(),
         progress_.total_steps,
         request_.resume ? fmt::format(", from step {}", progress_.step) : std::string()));
   }
@@ -398,10 +357,10 @@ TrainOutcome Trainer::run() {
            progress_.step < progress_.total_steps) {
       if (request_.stop_after_steps > 0 && steps_this_run >= request_.stop_after_steps) {
         progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
-        save_checkpoint(request_.run_dir / "last.pt", model_, optimizer_.get(), progress_, device_);
-        display_.line(fmt::format(
+        save_checkpoint(directory_.last_checkpoint(), model_, optimizer_.get(), progress_, device_);
+        display_.warn(fmt::format(
             "stopped after {} steps as asked (step {} of {}); continue with: ner-train --resume {}",
-            steps_this_run, progress_.step, progress_.total_steps, request_.run_dir.string()));
+            steps_this_run, progress_.step, progress_.total_steps, directory_.root().string()));
         return TrainOutcome{};
       }
       train_step(batches[static_cast<std::size_t>(progress_.batch_in_epoch)]);
@@ -422,14 +381,13 @@ TrainOutcome Trainer::run() {
   if (!progress_.finished) {
     progress_.finished = true;
     progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
-    save_checkpoint(request_.run_dir / "last.pt", model_, optimizer_.get(), progress_, device_);
+    save_checkpoint(directory_.last_checkpoint(), model_, optimizer_.get(), progress_, device_);
   }
   return finish();
 }
 
 TrainOutcome Trainer::finish() {
-  const std::filesystem::path best = request_.run_dir / "best.pt";
-  load_checkpoint(best, model_, nullptr, false, device_);
+  load_checkpoint(directory_.best_checkpoint(), model_, nullptr, false, device_);
   const EvaluationSettings settings = evaluation_settings();
   const SplitEvaluation dev =
       evaluate_split(model_, dataset_.split(Split::kDev), label_set_, settings);
@@ -450,7 +408,7 @@ TrainOutcome Trainer::finish() {
       {"parameters", parameter_count(*model_)},
       {"device", device_.str()},
       {"threads", threads_},
-      {"precision", options_.precision},
+      {"precision", precision_name(options_.precision)},
       {"checkpointing", options_.model.checkpointing},
       {"peak_device_memory_bytes", device_memory(device_).peak_bytes},
       {"train_seconds", progress_.train_seconds},
@@ -460,7 +418,7 @@ TrainOutcome Trainer::finish() {
            : 0.0},
       {"dev", {{"documents", dev.documents}, {"scores", dev.scores.to_json()}}},
       {"test", {{"documents", test.documents}, {"scores", test.scores.to_json()}}}};
-  write_file_atomically(request_.run_dir / "metrics.json", metrics.dump(2) + "\n");
+  directory_.write_metrics(metrics);
   log_->write({{"event", "test"},
                {"step", progress_.best_step},
                {"f1", test.scores.micro_strict().f1()},
@@ -481,6 +439,14 @@ TrainOutcome Trainer::finish() {
 
 void check_dataset_fits(const DatasetFile& dataset, const ModelConfig& model,
                         const std::filesystem::path& path) {
+  for (const Split split : kSplits) {
+    if (!dataset.split(split).has_documents()) {
+      throw Error(fmt::format(
+          "{}: dataset format {} holds no document texts, which scoring needs: prepare it again "
+          "with this version of ner-train prepare",
+          path.string(), dataset.format_version));
+    }
+  }
   std::int64_t longest = 0;
   for (const Split split : kSplits) {
     const DatasetSplit& data = dataset.split(split);
@@ -513,25 +479,20 @@ TrainOutcome run_training(const TrainRequest& request) {
   Trainer trainer(request);
   TrainOutcome outcome = trainer.run();
   if (outcome.finished) {
-    export_model(request.run_dir / "best.pt", request.run_dir / "model.nerm", WeightStorage::kFp32);
+    const RunDirectory directory(request.run_dir);
+    export_model(directory.best_checkpoint(), directory.model_file(), WeightStorage::kFp32);
   }
   return outcome;
 }
 
-TrainedRun load_trained_run(const std::filesystem::path& run_dir,
+TrainedRun load_trained_run(const RunDirectory& directory,
                             const std::filesystem::path& checkpoint_file,
                             const torch::Device& device) {
   TrainedRun run;
-  run.run_info = read_json_file(run_dir / "run.json");
-  if (run.run_info.value("format", "") != kRunFormatName)
-    throw Error(fmt::format("{}: not a training run's run.json", (run_dir / "run.json").string()));
-  run.options = load_train_options(run_dir / "config.yaml", {});
-  try {
-    run.label_set = LabelSet(parse_tag_scheme(run.run_info.at("tag_scheme").get<std::string>()));
-    run.options.model.vocab_size = run.run_info.at("vocab_size").get<int>();
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(fmt::format("{}: {}", (run_dir / "run.json").string(), error.what()));
-  }
+  run.info = directory.read_info();
+  run.options = load_train_options(directory.config(), {});
+  run.label_set = LabelSet(parse_tag_scheme(run.info.tag_scheme));
+  run.options.model.vocab_size = run.info.vocab_size;
   run.options.model.num_labels = static_cast<int>(run.label_set.size());
   run.model = NerModel(run.options.model, transition_rules(run.label_set));
   run.model->to(device);

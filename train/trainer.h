@@ -9,13 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "base/progress.h"
 #include "datasets/dataset_file.h"
 #include "datasets/labels.h"
-#include "datasets/progress.h"
 #include "datasets/span_metrics.h"
 #include "models/ner_model.h"
 #include "train/checkpoint.h"
 #include "train/flat_adamw.h"
+#include "train/run_directory.h"
 #include "train/train_options.h"
 
 namespace ner {
@@ -49,7 +50,8 @@ TrainOutcome run_training(const TrainRequest& request);
 std::unique_ptr<FlatAdamW> make_optimizer(NerModel& model, const TrainOptions& options);
 
 // Throws ner::Error naming `path` when the dataset's windows are longer than
-// the model's positions or its piece ids fall outside the vocabulary.
+// the model's positions, its piece ids fall outside the vocabulary, or a
+// split it will be scored on does not hold its documents (format 1).
 void check_dataset_fits(const DatasetFile& dataset, const ModelConfig& model,
                         const std::filesystem::path& path);
 
@@ -59,10 +61,10 @@ struct TrainedRun {
   TrainOptions options;
   LabelSet label_set{TagScheme::kBio};
   NerModel model{nullptr};
-  nlohmann::json run_info;
+  RunInfo info;
   TrainingProgress progress;  // where the checkpoint was taken
 };
-TrainedRun load_trained_run(const std::filesystem::path& run_dir,
+TrainedRun load_trained_run(const RunDirectory& directory,
                             const std::filesystem::path& checkpoint_file,
                             const torch::Device& device);
 

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "datasets/error.h"
+#include "base/error.h"
+#include "base/utf8.h"
 #include "datasets/tagged_text.h"
-#include "datasets/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -11,7 +11,7 @@
 #include <random>
 #include <vector>
 
-#include "datasets/error.h"
+#include "base/error.h"
 #include "infer/engine.h"
 #include "models/model_file.h"
 #include "models/ner_model.h"

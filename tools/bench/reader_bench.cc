@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "base/file_io.h"
+#include "base/utf8.h"
 #include "datasets/corpus.h"
 #include "datasets/tagged_text.h"
-#include "datasets/utf8.h"
 
 namespace {
 

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "base/blas_threads.h"
+#include "base/error.h"
 #include "datasets/data_config.h"
-#include "datasets/error.h"
 #include "datasets/labels.h"
-#include "models/blas_threads.h"
 #include "models/ner_model.h"
 #include "models/torch_runtime.h"
 #include "tools/bench/stopwatch.h"

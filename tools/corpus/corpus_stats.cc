@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "datasets/utf8.h"
+#include "base/utf8.h"
 
 namespace ner {
 namespace {

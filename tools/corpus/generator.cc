@@ -16,8 +16,9 @@
 #include <thread>
 #include <utility>
 
+#include "base/error.h"
+#include "base/file_io.h"
 #include "datasets/corpus.h"
-#include "datasets/error.h"
 #include "tools/corpus/knowledge_base.h"
 
 namespace ner::corpus {

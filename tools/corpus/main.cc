@@ -10,10 +10,11 @@
 #include <string>
 #include <thread>
 
-#include "datasets/command_line.h"
+#include "base/command_line.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "datasets/corpus.h"
 #include "datasets/dataset_file.h"
-#include "datasets/error.h"
 #include "tools/corpus/corpus_stats.h"
 #include "tools/corpus/dataset_stats.h"
 #include "tools/corpus/generator.h"

@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "datasets/command_line.h"
+#include "base/command_line.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "datasets/corpus.h"
-#include "datasets/error.h"
 #include "datasets/span_metrics.h"
 
 namespace {

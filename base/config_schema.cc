@@ -1,4 +1,4 @@
-#include "datasets/config_schema.h"
+#include "base/config_schema.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "datasets/error.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace ner {
 namespace {
@@ -65,6 +66,29 @@ template ConfigField config_field<double>(std::string, std::string, double&);
 template ConfigField config_field<std::string>(std::string, std::string, std::string&);
 template ConfigField config_field<std::vector<double>>(std::string, std::string,
                                                        std::vector<double>&);
+
+ConfigField config_name_field(std::string section, std::string key,
+                              std::function<void(std::string_view)> assign,
+                              std::function<std::string()> name) {
+  const std::string full = section + "." + key;
+  ConfigField field;
+  field.section = std::move(section);
+  field.key = std::move(key);
+  field.read = [assign = std::move(assign), full](const YAML::Node& value,
+                                                  std::string_view source) {
+    if (!value.IsScalar())
+      throw Error(fmt::format("'{}': expected a name", full), yaml_location(value, source));
+    try {
+      assign(value.as<std::string>());
+    } catch (const Error& error) {
+      throw Error(fmt::format("'{}': {}", full, error.message()), yaml_location(value, source));
+    }
+  };
+  field.write = [name = std::move(name), key = field.key](YAML::Emitter& out) {
+    out << YAML::Key << key << YAML::Value << name();
+  };
+  return field;
+}
 
 ConfigSchema::ConfigSchema(std::vector<std::string> sections, std::vector<std::string> ignored)
     : sections_(std::move(sections)), ignored_(std::move(ignored)) {}
@@ -141,6 +165,13 @@ void ConfigSchema::apply_override(std::string_view assignment) const {
     throw Error(fmt::format("--set '{}': cannot parse the value", assignment));
   }
   field->read(value, "--set");
+}
+
+void ConfigSchema::apply(const std::filesystem::path& file,
+                         const std::vector<std::string>& overrides) const {
+  if (!file.empty()) apply_yaml(read_file(file), file.string());
+  for (const std::string& assignment : overrides)
+    apply_override(assignment);
 }
 
 std::string ConfigSchema::to_yaml() const {

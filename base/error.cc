@@ -1,9 +1,9 @@
-#include "datasets/error.h"
+#include "base/error.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "datasets/utf8.h"
+#include "base/utf8.h"
 
 namespace ner {
 

@@ -1,4 +1,4 @@
-#include "datasets/progress.h"
+#include "base/progress.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -7,12 +7,15 @@
 #include <cmath>
 #include <cstdio>
 
-#include "datasets/error.h"
-
 namespace ner {
+namespace {
+
+constexpr int kBarWidth = 24;
+
+}  // namespace
 
 ProgressDisplay::ProgressDisplay(ProgressStyle style) {
-  quiet_ = style == ProgressStyle::kQuiet;
+  quiet_ = style == ProgressStyle::kNone;
   bar_ = style == ProgressStyle::kBar || (style == ProgressStyle::kAuto && ::isatty(2) == 1);
 }
 
@@ -27,11 +30,7 @@ void ProgressDisplay::clear_bar() {
   bar_visible_ = false;
 }
 
-namespace {
-
-constexpr int kBarWidth = 24;
-
-std::string bar_of(double fraction) {
+std::string progress_bar(double fraction) {
   const int filled = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * kBarWidth));
   std::string bar(kBarWidth + 2, '.');
   bar.front() = '[';
@@ -40,10 +39,8 @@ std::string bar_of(double fraction) {
   return bar;
 }
 
-}  // namespace
-
-void ProgressDisplay::draw(const std::string& text, bool final) {
-  if (!bar_ || quiet_) return;
+void ProgressDisplay::show(const std::string& text, bool final) {
+  if (!bar_) return;
   const auto now = std::chrono::steady_clock::now();
   if (bar_visible_ && !final && now - last_draw_ < std::chrono::milliseconds(200)) return;
   last_draw_ = now;
@@ -52,33 +49,24 @@ void ProgressDisplay::draw(const std::string& text, bool final) {
   bar_visible_ = true;
 }
 
-void ProgressDisplay::update(const StepStatus& s) {
-  if (!bar_ || quiet_) return;
-  const double fraction =
-      s.total_steps > 0 ? static_cast<double>(s.step) / static_cast<double>(s.total_steps) : 0.0;
-  const double left = s.steps_elapsed > 0
-                          ? s.elapsed_seconds / static_cast<double>(s.steps_elapsed) *
-                                static_cast<double>(s.total_steps - s.step)
-                          : 0.0;
-  draw(fmt::format("epoch {}/{} {} {}/{} loss {:.4f} {:.0f} pieces/s ETA {}", s.epoch, s.epochs,
-                   bar_of(fraction), s.step, s.total_steps, s.loss, s.pieces_per_second,
-                   format_duration(left)),
-       s.step >= s.total_steps);
-}
-
 void ProgressDisplay::update_count(std::size_t done, std::size_t total, const std::string& unit,
                                    double elapsed_seconds) {
-  if (!bar_ || quiet_) return;
+  if (!bar_) return;
   const double rate = elapsed_seconds > 0 ? static_cast<double>(done) / elapsed_seconds : 0.0;
   const double left = rate > 0 ? static_cast<double>(total - std::min(done, total)) / rate : 0.0;
-  draw(fmt::format("{} {}/{} {} {:.1f} {}/s ETA {}",
-                   bar_of(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0),
-                   done, total, unit, rate, unit, format_duration(left)),
+  show(fmt::format(
+           "{} {}/{} {} {:.1f} {}/s ETA {}",
+           progress_bar(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0),
+           done, total, unit, rate, unit, format_duration(left)),
        done >= total);
 }
 
 void ProgressDisplay::line(const std::string& text) {
   if (quiet_) return;
+  warn(text);
+}
+
+void ProgressDisplay::warn(const std::string& text) {
   clear_bar();
   fmt::print(stderr, "{}\n", text);
   std::fflush(stderr);
@@ -89,17 +77,6 @@ std::string format_duration(double seconds) {
   if (total >= 3600) return fmt::format("{}h{:02}m", total / 3600, total % 3600 / 60);
   if (total >= 60) return fmt::format("{}m{:02}s", total / 60, total % 60);
   return fmt::format("{}s", total);
-}
-
-JsonlLog::JsonlLog(const std::filesystem::path& path)
-    : path_(path), out_(path, std::ios::app | std::ios::binary) {
-  if (!out_) throw Error(fmt::format("{}: cannot open the log for writing", path.string()));
-}
-
-void JsonlLog::write(const nlohmann::json& record) {
-  out_ << record.dump() << '\n';
-  out_.flush();
-  if (!out_) throw Error(fmt::format("{}: cannot write to the log", path_.string()));
 }
 
 }  // namespace ner

@@ -1,4 +1,4 @@
-#include "models/blas_threads.h"
+#include "base/blas_threads.h"
 
 // OpenBLAS's own entry points. Weak, so the project links and runs with any
 // other BLAS (or none), where they stay null.

@@ -1,9 +1,12 @@
-// The shared skeleton of every executable: parse with CLI11, dispatch, and map
-// errors to one line on stderr and the project's exit codes.
+// The shared skeleton of every executable: parse with CLI11, dispatch, map
+// errors to one line on stderr and the project's exit codes; common options.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+
+#include "base/progress.h"
 
 namespace ner {
 
@@ -15,5 +18,10 @@ inline constexpr int kExitError = 2;
 // Usage errors, ner::Error and any other exception end in kExitError with
 // "<app name>: error: <message>" on stderr; --help and --version in 0.
 int run_command_line(CLI::App& app, int argc, char** argv, const std::function<int()>& dispatch);
+
+// --progress auto|bar|lines|none, the same in every command: auto draws a bar
+// on a terminal and prints lines otherwise; none shows no progress, only
+// warnings and errors. `lines` says what the lines are in this command.
+CLI::Option* add_progress_option(CLI::App& app, ProgressStyle& style, const std::string& lines);
 
 }  // namespace ner

@@ -1,4 +1,4 @@
-#include "datasets/utf8.h"
+#include "base/utf8.h"
 
 #include <string>
 
@@ -83,6 +83,28 @@ void append_utf8(std::uint32_t code_point, std::string& out) {
     out += static_cast<char>(0x80u | ((code_point >> 6) & 0x3Fu));
     out += static_cast<char>(0x80u | (code_point & 0x3Fu));
   }
+}
+
+std::size_t space_length_at(std::string_view text, std::size_t pos) {
+  const auto byte = [&](std::size_t i) {
+    return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u;
+  };
+  const unsigned first = byte(pos);
+  if (first == ' ' || (first >= '\t' && first <= '\r')) return 1;
+  if (first == 0xC2 && byte(pos + 1) == 0xA0) return 2;
+  if (first == 0xE2 && byte(pos + 1) == 0x80 && (byte(pos + 2) <= 0x8A || byte(pos + 2) == 0xAF))
+    return byte(pos + 2) >= 0x80 ? 3 : 0;
+  if (first == 0xE2 && byte(pos + 1) == 0x81 && byte(pos + 2) == 0x9F) return 3;
+  if (first == 0xE3 && byte(pos + 1) == 0x80 && byte(pos + 2) == 0x80) return 3;
+  return 0;
+}
+
+std::size_t space_length_before(std::string_view text, std::size_t pos) {
+  // The spaces are at most three bytes long.
+  for (std::size_t length = 1; length <= 3 && length <= pos; ++length) {
+    if (space_length_at(text, pos - length) == length) return length;
+  }
+  return 0;
 }
 
 }  // namespace ner

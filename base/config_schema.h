@@ -2,12 +2,13 @@
 // overrides and the resolved YAML dump, with file:line:column errors.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "datasets/error.h"
+#include "base/error.h"
 
 namespace YAML {
 class Node;
@@ -31,6 +32,23 @@ struct ConfigField {
 template <typename T>
 ConfigField config_field(std::string section, std::string key, T& member);
 
+// A field whose YAML value is a name: `assign` parses it (throwing ner::Error
+// that lists the valid names), `name` gives the current one back.
+ConfigField config_name_field(std::string section, std::string key,
+                              std::function<void(std::string_view)> assign,
+                              std::function<std::string()> name);
+
+// The same for an enum member with its parse and name functions, so the
+// value is checked once, where the config is read.
+template <typename E>
+ConfigField config_field(std::string section, std::string key, E& member,
+                         E (*parse)(std::string_view), std::string_view (*name)(E)) {
+  return config_name_field(
+      std::move(section), std::move(key),
+      [&member, parse](std::string_view text) { member = parse(text); },
+      [&member, name] { return std::string(name(member)); });
+}
+
 class ConfigSchema {
  public:
   // `sections` this schema reads; `ignored` sections belong to other stages
@@ -43,6 +61,8 @@ class ConfigSchema {
   void apply_yaml(std::string_view yaml, std::string_view source_name) const;
   // Applies "section.key=value" (the value in YAML syntax).
   void apply_override(std::string_view assignment) const;
+  // The layering every config gets: the YAML file (if any), then each override.
+  void apply(const std::filesystem::path& file, const std::vector<std::string>& overrides) const;
   // The fields of this schema as YAML, in the order they were added.
   std::string to_yaml() const;
 

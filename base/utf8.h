@@ -23,6 +23,14 @@ std::size_t count_code_points(std::string_view valid_utf8);
 // True at 0, at text.size() and before any byte that is not a continuation byte.
 bool is_code_point_boundary(std::string_view text, std::size_t pos);
 
+// Bytes of the whitespace character at `pos` (0: none, or pos at the end):
+// ASCII whitespace and the Unicode spaces PDF extraction leaves (no-break,
+// en to hair, narrow no-break, medium mathematical, ideographic).
+std::size_t space_length_at(std::string_view text, std::size_t pos);
+
+// The same for the character that ends just before `pos` (0: none).
+std::size_t space_length_before(std::string_view text, std::size_t pos);
+
 // Appends the UTF-8 encoding of a code point (must be a valid scalar value).
 void append_utf8(std::uint32_t code_point, std::string& out);
 

@@ -1,0 +1,50 @@
+// What long work shows while it runs: a one-line progress bar on a terminal,
+// else the lines it reports; warnings are shown whatever the style.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace ner {
+
+// What --progress chooses: kAuto draws the bar when stderr is a terminal and
+// prints lines otherwise; kNone shows neither (warnings still appear).
+enum class ProgressStyle { kAuto, kBar, kLines, kNone };
+
+class ProgressDisplay {
+ public:
+  explicit ProgressDisplay(ProgressStyle style);
+  ~ProgressDisplay();
+  ProgressDisplay(const ProgressDisplay&) = delete;
+  ProgressDisplay& operator=(const ProgressDisplay&) = delete;
+
+  // Redraws the bar with `text` (at most a few times a second unless
+  // `final`); silent without a bar.
+  void show(const std::string& text, bool final);
+  // The bar for counted work: "[###...] 40/100 files 12.3 files/s ETA 5s".
+  void update_count(std::size_t done, std::size_t total, const std::string& unit,
+                    double elapsed_seconds);
+  // A progress line of its own (an evaluation, a summary); not under kNone.
+  void line(const std::string& text);
+  // A line that must be seen (a skipped input, a changed setting): always.
+  void warn(const std::string& text);
+
+  bool draws_bar() const { return bar_; }
+  bool prints_lines() const { return !quiet_; }
+
+ private:
+  void clear_bar();
+  bool bar_ = false;
+  bool quiet_ = false;
+  bool bar_visible_ = false;
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+// "[#####...]" of kBarWidth cells for a fraction in [0, 1].
+std::string progress_bar(double fraction);
+
+// "1h02m", "3m05s", "12s".
+std::string format_duration(double seconds);
+
+}  // namespace ner

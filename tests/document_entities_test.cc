@@ -1,0 +1,169 @@
+// From decoded windows to a document's entities, the path held-out scoring and
+// ner-tag share: where windows are cut, how they merge, how entity edges are read.
+#include "models/document_entities.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "base/error.h"
+
+namespace ner {
+namespace {
+
+std::vector<std::pair<std::size_t, std::size_t>> ranges(const std::vector<Window>& windows) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (const Window& window : windows)
+    out.emplace_back(window.begin, window.end);
+  return out;
+}
+
+// One piece per byte of `text`, each its own content.
+std::vector<Piece> byte_pieces(std::string_view text) {
+  std::vector<Piece> pieces;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    pieces.push_back({0, i, i, i + 1});
+  return pieces;
+}
+
+// A single window over the document that decodes to `labels`.
+DocumentEntities entities_of(std::string_view text, const std::vector<int>& labels,
+                             const std::vector<float>& confidence = {}) {
+  const LabelSet label_set(TagScheme::kBio);
+  DecodedWindow window{labels,
+                       confidence.empty() ? std::vector<float>(labels.size(), 1.0f) : confidence};
+  return document_entities(text, byte_pieces(text), {Window{0, labels.size()}}, {window},
+                           label_set);
+}
+
+// Labels for `text` with [begin, end) of it tagged as `type`.
+std::vector<int> tagged(std::string_view text, std::size_t begin, std::size_t end, EntityType type,
+                        std::vector<int> labels = {}) {
+  const LabelSet label_set(TagScheme::kBio);
+  if (labels.empty()) labels.assign(text.size(), LabelSet::kOutside);
+  for (std::size_t i = begin; i < end; ++i)
+    labels[i] = i == begin ? label_set.begin(type) : label_set.inside(type);
+  return labels;
+}
+
+// Overlaps are cut at their middle; together the ranges cover the document
+// once, in order.
+TEST(DecidedRanges, SplitOverlapsInTheMiddle) {
+  const auto windows = make_windows(20, 8, 6);  // [0,8) [6,14) [12,20)
+  EXPECT_EQ(ranges(decided_ranges(windows)),
+            (std::vector<std::pair<std::size_t, std::size_t>>{{0, 7}, {7, 13}, {13, 20}}));
+  for (const std::size_t length : {1u, 5u, 8u, 9u, 31u, 100u}) {
+    for (const std::size_t stride : {1u, 3u, 6u, 8u}) {
+      std::size_t next = 0;
+      for (const Window& range : decided_ranges(make_windows(length, 8, stride))) {
+        EXPECT_EQ(range.begin, next) << length << " " << stride;
+        EXPECT_LE(range.begin, range.end);
+        next = range.end;
+      }
+      EXPECT_EQ(next, length) << length << " " << stride;
+    }
+  }
+}
+
+// Windows that each see the truth within themselves (edges closed as training
+// closes them) merge back into the truth, entities across every edge included.
+TEST(MergeWindows, EntitiesAcrossWindowEdgesStayWhole) {
+  const LabelSet label_set(TagScheme::kBio);
+  constexpr std::size_t kMaxLen = 64, kStride = 48, kPieces = 10 * kMaxLen + 17;
+  std::vector<Piece> pieces;
+  for (std::size_t i = 0; i < kPieces; ++i)
+    pieces.push_back({0, 2 * i, 2 * i, 2 * i + 1});
+  const std::vector<Window> windows = make_windows(kPieces, kMaxLen, kStride);
+  ASSERT_GE(windows.size(), 13u);
+  // Entities of 1 to 9 pieces start just before, at and after every window
+  // start and end, so they straddle edges and cut points.
+  std::vector<int> truth(kPieces, LabelSet::kOutside);
+  std::mt19937 random(3);
+  std::size_t next_free = 0;
+  for (const Window& window : windows) {
+    for (const std::size_t anchor : {window.begin, window.end, (window.begin + window.end) / 2}) {
+      const std::size_t start = anchor >= 3 ? anchor - 3 : 0;
+      if (start < next_free || start >= kPieces) continue;
+      const std::size_t length = 1 + random() % 9;
+      const EntityType type = kEntityTypes[random() % kEntityTypeCount];
+      for (std::size_t p = start; p < std::min(kPieces, start + length); ++p)
+        truth[p] = p == start ? label_set.begin(type) : label_set.inside(type);
+      next_free = start + length + 1;
+    }
+  }
+  std::vector<DecodedWindow> decoded;
+  for (const Window& window : windows) {
+    DecodedWindow view;
+    view.labels.assign(truth.begin() + static_cast<std::ptrdiff_t>(window.begin),
+                       truth.begin() + static_cast<std::ptrdiff_t>(window.end));
+    close_window_edges(view.labels, label_set);
+    view.confidence.assign(view.labels.size(), 0.5f);
+    decoded.push_back(std::move(view));
+  }
+  const DecodedWindow merged = merge_windows(windows, decoded, kPieces);
+  EXPECT_EQ(merged.labels, truth);
+  const auto spans = decode_labels(merged.labels, pieces, label_set);
+  EXPECT_EQ(spans, decode_labels(truth, pieces, label_set));
+  EXPECT_GE(spans.size(), windows.size());
+  EXPECT_THROW(merge_windows(windows, {}, kPieces), Error);
+  decoded.back().confidence.pop_back();
+  EXPECT_THROW(merge_windows(windows, decoded, kPieces), Error);
+}
+
+TEST(DocumentEntities, WhitespaceAtAnEdgeIsCutOff) {
+  const std::string text = "trained on  A100 GPUs";
+  const auto found = entities_of(text, tagged(text, 10, 16, EntityType::kHardware));
+  ASSERT_EQ(found.spans.size(), 1u);
+  EXPECT_EQ(text.substr(found.spans[0].begin, found.spans[0].end - found.spans[0].begin), "A100");
+  // An entity of whitespace alone is none.
+  EXPECT_TRUE(entities_of(text, tagged(text, 10, 12, EntityType::kHardware)).spans.empty());
+  // Unicode spaces (no-break, thin) are whitespace too.
+  const std::string unicode = "on\u00a0A100\u2009GPUs";  // 2 + 2 + 4 + 3 + 4 bytes
+  const auto found_unicode = entities_of(unicode, tagged(unicode, 2, 11, EntityType::kHardware));
+  ASSERT_EQ(found_unicode.spans.size(), 1u);
+  EXPECT_EQ(found_unicode.spans[0].begin, 4u);
+  EXPECT_EQ(found_unicode.spans[0].end, 8u);
+  EXPECT_EQ(found_unicode.spans[0].char_begin, 3u);
+}
+
+TEST(DocumentEntities, EdgesInsideAWordMoveToTheWordsEdges) {
+  const std::string text = "in 2015, GPT-3 ran";
+  // "15" of 2015 is the year 2015; "PT" of GPT is the model GPT.
+  auto labels = tagged(text, 5, 7, EntityType::kYear);
+  labels = tagged(text, 10, 12, EntityType::kModel, labels);
+  const auto found = entities_of(text, labels);
+  ASSERT_EQ(found.spans.size(), 2u);
+  EXPECT_EQ(found.spans[0].type, EntityType::kYear);
+  EXPECT_EQ(text.substr(found.spans[0].begin, found.spans[0].end - found.spans[0].begin), "2015");
+  EXPECT_EQ(text.substr(found.spans[1].begin, found.spans[1].end - found.spans[1].begin), "GPT");
+}
+
+TEST(DocumentEntities, TwoEntitiesMeetingInsideAWordBecomeTheFirst) {
+  const std::string text = "a NeuraScale model";
+  auto labels = tagged(text, 2, 7, EntityType::kModel);
+  labels = tagged(text, 7, 11, EntityType::kCountry, labels);
+  const auto found = entities_of(text, labels);
+  ASSERT_EQ(found.spans.size(), 1u);
+  EXPECT_EQ(found.spans[0].type, EntityType::kModel);
+  EXPECT_EQ(text.substr(found.spans[0].begin, found.spans[0].end - found.spans[0].begin),
+            "NeuraScale");
+}
+
+TEST(DocumentEntities, OffsetsInCodePointsAndScoresFromPieces) {
+  const std::string text = "\xc3\xa9t\xc3\xa9 2021";  // "été 2021": 5 bytes before the year
+  std::vector<float> confidence(text.size(), 1.0f);
+  confidence[6] = 0.5f;
+  confidence[7] = 0.7f;
+  confidence[8] = 0.9f;
+  confidence[9] = 0.9f;
+  const auto found = entities_of(text, tagged(text, 6, 10, EntityType::kYear), confidence);
+  ASSERT_EQ(found.spans.size(), 1u);
+  EXPECT_EQ(found.spans[0].begin, 6u);
+  EXPECT_EQ(found.spans[0].char_begin, 4u);
+  EXPECT_EQ(found.spans[0].char_end, 8u);
+  ASSERT_EQ(found.scores.size(), 1u);
+  EXPECT_NEAR(found.scores[0], 0.75, 1e-6);
+}
+
+}  // namespace
+}  // namespace ner

@@ -1,0 +1,71 @@
+// A training run's directory: the one place that names, writes and reads its
+// files (run.json, configs, tokenizer, checkpoints, log, metrics, model file).
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ner {
+
+// run.json: what the run was trained on, enough to rebuild its model and to
+// prepare other corpora it can be scored on.
+struct RunInfo {
+  std::string version;  // of the build that started the run
+  std::string dataset;  // absolute path of the dataset file
+  std::string tag_scheme;
+  std::vector<std::string> label_names;
+  int vocab_size = 0;
+  nlohmann::json label_source = nlohmann::json::object();  // per split: "gold" or "weak"
+  std::string data_config;                                 // the YAML the dataset was prepared with
+};
+
+class RunDirectory {
+ public:
+  explicit RunDirectory(std::filesystem::path root) : root_(std::move(root)) {}
+
+  // The run directory a checkpoint lives in; throws ner::Error when there is
+  // no run.json beside it.
+  static RunDirectory of_checkpoint(const std::filesystem::path& checkpoint);
+
+  const std::filesystem::path& root() const { return root_; }
+  std::filesystem::path config() const { return root_ / "config.yaml"; }
+  std::filesystem::path data_config() const { return root_ / "data_config.yaml"; }
+  std::filesystem::path tokenizer() const { return root_ / "tokenizer.model"; }
+  std::filesystem::path info() const { return root_ / "run.json"; }
+  // "best" or "last".
+  std::filesystem::path checkpoint(std::string_view which) const;
+  std::filesystem::path best_checkpoint() const { return checkpoint("best"); }
+  std::filesystem::path last_checkpoint() const { return checkpoint("last"); }
+  std::filesystem::path log() const { return root_ / "log.jsonl"; }
+  std::filesystem::path metrics() const { return root_ / "metrics.json"; }
+  std::filesystem::path model_file() const { return root_ / "model.nerm"; }
+
+  // A run to resume: one that has written its last checkpoint.
+  bool has_started() const;
+
+  // Creates the directory with what a new run starts from: run.json, the
+  // training config, the tokenizer and the data config (with the tokenizer,
+  // what `ner-train prepare --tokenizer` needs to prepare corpora this run
+  // can be scored on). A log left by a start that never checkpointed goes.
+  void create(const RunInfo& info, const std::string& config_yaml,
+              const std::string& tokenizer_model) const;
+  // Replaces the training config (overrides given on resume become the run's).
+  void write_config(const std::string& config_yaml) const;
+  void write_metrics(const nlohmann::json& metrics) const;
+
+  // Throws ner::Error naming the file when it is missing or not a run's.
+  RunInfo read_info() const;
+  std::string read_tokenizer() const;
+  std::string read_config() const;
+  // metrics.json once training has finished; nullopt before.
+  std::optional<nlohmann::json> read_metrics() const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace ner
