@@ -27,16 +27,17 @@ int run_command_line(CLI::App& app, int argc, char** argv, const std::function<i
 }
 
 CLI::Option* add_progress_option(CLI::App& app, ProgressStyle& style, const std::string& lines) {
-  const std::map<std::string, ProgressStyle> styles = {{"auto", ProgressStyle::kAuto},
-                                                       {"bar", ProgressStyle::kBar},
-                                                       {"lines", ProgressStyle::kLines},
-                                                       {"none", ProgressStyle::kNone}};
+  static const std::map<std::string, ProgressStyle> kStyles = {{"auto", ProgressStyle::kAuto},
+                                                               {"bar", ProgressStyle::kBar},
+                                                               {"lines", ProgressStyle::kLines},
+                                                               {"none", ProgressStyle::kNone}};
   return app
-      .add_option("--progress", style,
-                  fmt::format("auto: a bar on a terminal, else {}; bar; lines; none (warnings "
-                              "and errors only)",
-                              lines))
-      ->transform(CLI::CheckedTransformer(styles))
+      .add_option_function<std::string>(
+          "--progress", [&style](const std::string& name) { style = kStyles.at(name); },
+          fmt::format("auto: a bar on a terminal, else {}; bar; lines; none (warnings and "
+                      "errors only)",
+                      lines))
+      ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
       ->default_str("auto");
 }
 

@@ -213,7 +213,24 @@ TEST_F(TagCliTest, InfoAndHelp) {
   const auto help = run_command(kTag + " --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--format"), std::string::npos);
+  EXPECT_NE(help.out.find("{auto,bar,lines,none}"), std::string::npos) << help.out;
   EXPECT_EQ(run_command(kTag + " --model").exit_code, 2);
+}
+
+// --progress means the same in every command: `lines` prints the summary,
+// `none` only what must be seen; an unknown style is a usage error.
+TEST_F(TagCliTest, ProgressStylesAreTheSameAsTrainings) {
+  const std::string input = shell_quoted(path("raw"));
+  const auto lines = run_command(tag("--progress lines " + input));
+  ASSERT_EQ(lines.exit_code, 0) << lines.err;
+  EXPECT_NE(lines.err.find("tagged 30 documents"), std::string::npos) << lines.err;
+  const auto none =
+      run_command(tag("--progress none --out " + shell_quoted(path("quiet")) + " " + input));
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_EQ(none.err, "");
+  const auto wrong = run_command(tag("--progress sometimes " + input));
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("--progress"), std::string::npos) << wrong.err;
 }
 
 }  // namespace
