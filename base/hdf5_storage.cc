@@ -50,6 +50,22 @@ H5::StrType utf8_string_type() {
   return type;
 }
 
+// Gives HDF5 back the memory of variable-length strings it read, however the
+// reading code is left.
+class VlenStrings {
+ public:
+  VlenStrings(void* buffer, H5::DataType type, H5::DataSpace space)
+      : buffer_(buffer), type_(std::move(type)), space_(std::move(space)) {}
+  ~VlenStrings() { H5::DataSet::vlenReclaim(buffer_, type_, space_); }
+  VlenStrings(const VlenStrings&) = delete;
+  VlenStrings& operator=(const VlenStrings&) = delete;
+
+ private:
+  void* buffer_;
+  H5::DataType type_;
+  H5::DataSpace space_;
+};
+
 void require_no_nul(const std::string& text, const std::string& name) {
   if (text.find('\0') != std::string::npos)
     throw Error(fmt::format("'{}' holds a NUL byte and cannot be stored as a string", name));
@@ -202,9 +218,16 @@ std::string GroupReader::string(const std::string& name) const {
   if (dataset.getTypeClass() != H5T_STRING) return bytes(name);
   if (dataset.getSpace().getSimpleExtentNpoints() != 1)
     fail(fmt::format("'{}{}' is not a single string", scope_, name));
-  std::string text;
-  dataset.read(text, dataset.getStrType());
-  return text;
+  const H5::StrType type = dataset.getStrType();
+  if (!type.isVariableStr()) {
+    std::string buffer(type.getSize(), '\0');
+    dataset.read(buffer.data(), type);
+    return buffer.substr(0, buffer.find('\0'));
+  }
+  char* text = nullptr;
+  dataset.read(&text, type);
+  const VlenStrings reclaim(&text, type, dataset.getSpace());
+  return text == nullptr ? std::string() : std::string(text);
 }
 
 std::vector<std::string> GroupReader::string_list(const std::string& name) const {
@@ -230,9 +253,9 @@ std::vector<std::string> GroupReader::string_list(const std::string& name) const
   if (type.isVariableStr()) {
     std::vector<char*> pointers(count, nullptr);
     dataset.read(pointers.data(), type);
+    const VlenStrings reclaim(pointers.data(), type, space);
     for (const char* text : pointers)
       strings.emplace_back(text == nullptr ? "" : text);
-    H5::DataSet::vlenReclaim(pointers.data(), type, space);
   } else {
     const std::size_t width = type.getSize();
     std::string buffer(count * width, '\0');
@@ -264,7 +287,9 @@ void GroupReader::fail(const std::string& message) const {
 }
 
 void write_format_mark(H5::Group& root, const FormatMark& mark) {
-  write_string(root, "format", mark.name);
+  // The layout of format 1, whatever the version: every build reads it and
+  // can say "this build reads versions up to N" instead of failing on a type.
+  write_bytes(root, "format", mark.name);
   write_array(root, "format_version", std::vector<std::int32_t>{mark.version});
 }
 

@@ -55,8 +55,9 @@ class GroupReader {
   std::string scope_;
 };
 
-// What a file says it is: its format name and version, written first and
-// checked first, so a reader can say "this build reads versions up to N".
+// What a file says it is: its format name and version, checked first, so a
+// reader can say "this build reads versions up to N". They keep the layout
+// of format 1 (a byte array and one int32) so that every build can read them.
 struct FormatMark {
   std::string name;
   int version = 0;

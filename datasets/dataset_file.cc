@@ -82,7 +82,21 @@ void check_split(const DatasetSplit& split, std::size_t label_count, const std::
     if (label < 0 || static_cast<std::size_t>(label) >= label_count)
       fail(fmt::format("label {} out of range", label));
   }
-  if (!split.document_texts.empty() || !split.span_begin.empty()) check_documents(split, fail);
+  if (split.document_texts.empty() && split.span_begin.empty()) return;
+  check_documents(split, fail);
+  // Scoring reads the texts at these offsets.
+  for (std::size_t w = 0; w < split.window_count(); ++w) {
+    const auto size = static_cast<std::int64_t>(
+        split.document_texts[static_cast<std::size_t>(split.window_document[w])].size());
+    if (split.window_first_piece[w] < 0)
+      fail(fmt::format("window {} starts before its document", w));
+    for (auto i = split.window_offsets[w]; i < split.window_offsets[w + 1]; ++i) {
+      const auto p = static_cast<std::size_t>(i);
+      if (split.piece_begin[p] < 0 || split.piece_begin[p] > split.piece_content_begin[p] ||
+          split.piece_content_begin[p] > split.piece_end[p] || split.piece_end[p] > size)
+        fail(fmt::format("piece {} of window {} lies outside its document's text", i, w));
+    }
+  }
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -95,6 +109,9 @@ std::vector<std::string> split_lines(const std::string& text) {
   }
   return lines;
 }
+
+// More pieces than any tokenizer we train; beyond it a size is damage.
+constexpr std::int64_t kMaxVocabSize = 1 << 24;
 
 // Format 1 kept the vocabulary size only in the preparation report.
 int vocab_size_of_format_1(const GroupReader& root, const std::string& report_json) {
@@ -140,7 +157,7 @@ void write_dataset_file(const std::filesystem::path& path, const DatasetFile& da
   }
   hdf5::write_file_atomically(path, "dataset", [&](H5::H5File& file) {
     H5::Group root = file.openGroup("/");
-    hdf5::write_format_mark(root, {kDatasetFormatName, dataset.format_version});
+    hdf5::write_format_mark(root, {kDatasetFormatName, kDatasetFormatVersion});
     hdf5::write_attribute(root, "vocab_size", dataset.vocab_size);
     write_string(root, "config_yaml", dataset.config_yaml);
     write_bytes(root, "tokenizer_model", dataset.tokenizer_model);
@@ -188,8 +205,11 @@ DatasetFile read_dataset_file(const std::filesystem::path& path) {
     dataset.label_names =
         format_1 ? split_lines(root.bytes("label_names")) : root.string_list("label_names");
     dataset.report_json = root.string("report_json");
-    dataset.vocab_size = format_1 ? vocab_size_of_format_1(root, dataset.report_json)
-                                  : static_cast<int>(root.integer_attribute("vocab_size"));
+    const std::int64_t vocab_size = format_1 ? vocab_size_of_format_1(root, dataset.report_json)
+                                             : root.integer_attribute("vocab_size");
+    if (vocab_size <= 0 || vocab_size > kMaxVocabSize)
+      root.fail(fmt::format("vocabulary size {} is out of range", vocab_size));
+    dataset.vocab_size = static_cast<int>(vocab_size);
     for (const Split split : kSplits) {
       const std::string name(split_name(split));
       if (!file.nameExists(name)) root.fail(fmt::format("missing split '{}'", name));

@@ -50,11 +50,11 @@ struct DatasetSplit {
 };
 
 struct DatasetFile {
-  int format_version = kDatasetFormatVersion;
-  std::string config_yaml;      // the resolved configuration used to prepare it
-  std::string tokenizer_model;  // serialized SentencePiece model
-  int vocab_size = 0;           // the tokenizer's pieces
-  std::string tag_scheme;       // "bio" or "bilou"
+  int format_version = kDatasetFormatVersion;  // as read; files are written in the current one
+  std::string config_yaml;                     // the resolved configuration used to prepare it
+  std::string tokenizer_model;                 // serialized SentencePiece model
+  int vocab_size = 0;                          // the tokenizer's pieces
+  std::string tag_scheme;                      // "bio" or "bilou"
   std::vector<std::string> label_names;
   std::string report_json;  // counts from preparation (misaligned boundaries, repairs, ...)
   std::array<DatasetSplit, 3> splits;  // indexed by Split

@@ -165,12 +165,14 @@ class OutputSink {
       return fmt::format("{}: its output would replace the input {}; choose another --out",
                          document.shown(), input->second);
     }
-    if (const auto [it, inserted] = written_.emplace(target, document.shown()); !inserted) {
+    if (const auto earlier = written_.find(target); earlier != written_.end()) {
       return fmt::format("{}: its output {} was already written for {}", document.shown(),
-                         target.string(), it->second);
+                         target.string(), earlier->second);
     }
+    // A failure to write (a full disk, say) stops the run: it is no one document's fault.
     ner::write_file_atomically(
         target, ner::format_header(format_, document.name) + output + ner::format_footer(format_));
+    written_.emplace(target, document.shown());
     return std::nullopt;
   }
 
@@ -213,15 +215,15 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
     const std::vector<ner::TaggedDocument> tagged =
         tagger.tag(std::vector<std::string_view>(texts.begin(), texts.end()));
     for (std::size_t i = 0; i < round.size(); ++i) {
-      std::optional<std::string> failure;
+      std::string output;
       try {
-        failure = sink.write(*round[i],
-                             ner::format_document(format, round[i]->name, texts[i], tagged[i]));
+        output = ner::format_document(format, round[i]->name, texts[i], tagged[i]);
       } catch (const ner::Error& error) {
-        failure = fmt::format("{}: cannot be written {}: {}", round[i]->shown(),
-                              ner::output_format_name(format), error.what());
+        skip(fmt::format("{}: cannot be written {}: {}", round[i]->shown(),
+                         ner::output_format_name(format), error.what()));
+        continue;
       }
-      if (failure) {
+      if (const std::optional<std::string> failure = sink.write(*round[i], output)) {
         skip(*failure);
         continue;
       }

@@ -24,9 +24,9 @@ struct CrfScores {
 // where not. Viterbi under them is Viterbi constrained by the rules.
 CrfScores rule_scores(const TransitionRules& rules);
 
-// The highest-scoring label sequence for emissions (row-major (T, L)) under
-// the transition, start and end scores. Throws ner::Error when the scores do
-// not match the emissions' label count.
+// The highest-scoring label sequence for emissions (row-major (T, L), L the
+// scores' label count) under the transition, start and end scores. Throws
+// ner::Error when the scores are incomplete.
 std::vector<int> viterbi(const float* emissions, std::size_t length, const CrfScores& scores);
 
 // P(label at t | sequence) by forward-backward, row-major (T, L).

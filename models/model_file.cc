@@ -178,7 +178,7 @@ void write_model_file(const std::filesystem::path& path, const ModelFile& model,
   const auto labels = static_cast<std::int64_t>(model.crf.labels);
   hdf5::write_file_atomically(path, "model", [&](H5::H5File& file) {
     H5::Group root = file.openGroup("/");
-    hdf5::write_format_mark(root, {kModelFormatName, model.format_version});
+    hdf5::write_format_mark(root, {kModelFormatName, kModelFormatVersion});
     hdf5::write_string(root, "metadata_json", metadata.dump());
     hdf5::write_string(root, "provenance_json", provenance);
     hdf5::write_bytes(root, "tokenizer_model", model.tokenizer_model);
@@ -216,6 +216,7 @@ ModelFile read_model_file(const std::filesystem::path& path) {
     std::vector<std::pair<std::string, std::vector<std::int64_t>>> tensors;
     std::map<std::string, std::string> checksums;
     std::string provenance;
+    std::string storage;
     try {
       const nlohmann::json metadata = nlohmann::json::parse(root.string("metadata_json"));
       model.config = config_from_json(metadata.at("config"));
@@ -223,10 +224,7 @@ ModelFile read_model_file(const std::filesystem::path& path) {
       model.label_names = metadata.at("label_names").get<std::vector<std::string>>();
       model.max_len = metadata.at("max_len").get<std::size_t>();
       model.stride = metadata.at("stride").get<std::size_t>();
-      const std::string storage = metadata.at("weight_storage").get<std::string>();
-      if (storage != "fp32" && storage != "fp16")
-        root.fail(fmt::format("unknown weight storage '{}'", storage));
-      model.storage = storage == "fp16" ? WeightStorage::kFp16 : WeightStorage::kFp32;
+      storage = metadata.at("weight_storage").get<std::string>();
       checksums = metadata.at("checksums").get<std::map<std::string, std::string>>();
       provenance = root.string("provenance_json");
       for (const auto& [name, shape] : metadata.at("tensors").items())
@@ -236,6 +234,9 @@ ModelFile read_model_file(const std::filesystem::path& path) {
     } catch (const Error& error) {
       root.fail(fmt::format("malformed metadata: {}", error.message()));
     }
+    if (storage != "fp32" && storage != "fp16")
+      root.fail(fmt::format("unknown weight storage '{}'", storage));
+    model.storage = storage == "fp16" ? WeightStorage::kFp16 : WeightStorage::kFp32;
     check_config(model, source);
     const auto verify = [&](const std::string& name, const std::string& sum) {
       const auto expected = checksums.find(name);

@@ -31,7 +31,7 @@ struct WeightTensor {
 enum class WeightStorage { kFp32, kFp16 };
 
 struct ModelFile {
-  int format_version = kModelFormatVersion;
+  int format_version = kModelFormatVersion;  // as read; files are written in the current one
   ModelConfig config;
   std::string tag_scheme;  // "bio" or "bilou"
   std::vector<std::string> label_names;

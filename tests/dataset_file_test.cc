@@ -91,7 +91,10 @@ TEST(DatasetFile, StoresStringsAndTheVocabularySizeForStandardTools) {
   const auto path = dir.path() / "data.h5";
   write_dataset_file(path, sample_dataset());
   H5::H5File file(path.string(), H5F_ACC_RDONLY);
-  for (const char* text : {"format", "config_yaml", "tag_scheme", "label_names", "report_json",
+  // The format mark keeps its first layout, so every build can read it.
+  EXPECT_EQ(file.openDataSet("format").getTypeClass(), H5T_INTEGER);
+  EXPECT_EQ(file.openDataSet("format_version").getTypeClass(), H5T_INTEGER);
+  for (const char* text : {"config_yaml", "tag_scheme", "label_names", "report_json",
                            "train/document_names", "train/document_texts", "train/label_source"})
     EXPECT_EQ(file.openDataSet(text).getTypeClass(), H5T_STRING) << text;
   const H5::Attribute vocab_size = file.openGroup("/").openAttribute("vocab_size");
@@ -121,6 +124,9 @@ TEST(DatasetFile, RefusesEntitiesOutsideTheirText) {
   dataset = sample_dataset();
   dataset.split(Split::kTrain).span_begin[1] = 2;  // overlaps the entity before it
   EXPECT_THROW(write_dataset_file(dir.path() / "bad.h5", dataset), Error);
+  dataset = sample_dataset();
+  dataset.split(Split::kTrain).piece_end[2] = 14;  // past "GPT-3 in 2020"
+  EXPECT_THROW(write_dataset_file(dir.path() / "bad.h5", dataset), Error);
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "bad.h5"));
 }
 
@@ -146,10 +152,9 @@ TEST(DatasetFile, RejectsCorruptTruncatedAndForeignFiles) {
 
 TEST(DatasetFile, RejectsANewerFormatVersion) {
   testing::TempDir dir;
-  DatasetFile dataset = sample_dataset();
-  dataset.format_version = kDatasetFormatVersion + 1;
   const auto path = dir.path() / "future.h5";
-  write_dataset_file(path, dataset);
+  write_dataset_file(path, sample_dataset());
+  testing::set_format_version(path, kDatasetFormatVersion + 1);
   expect_read_error(path, fmt::format("this build reads dataset format version <= {}, the file is "
                                       "version {}",
                                       kDatasetFormatVersion, kDatasetFormatVersion + 1));

@@ -217,6 +217,16 @@ TEST_F(TagCliTest, InfoAndHelp) {
   EXPECT_EQ(run_command(kTag + " --model").exit_code, 2);
 }
 
+// An output that cannot be written (here: --out under a regular file) stops
+// the run with exit status 2; it is not one document's fault to skip.
+TEST_F(TagCliTest, AnUnwritableOutputStopsTheRun) {
+  write_file_atomically(path("blocker"), "a file, not a directory");
+  const auto result = run_command(
+      tag("--out " + shell_quoted(path("blocker") / "out") + " " + shell_quoted(path("raw"))));
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("cannot create directory"), std::string::npos) << result.err;
+}
+
 // --progress means the same in every command: `lines` prints the summary,
 // `none` only what must be seen; an unknown style is a usage error.
 TEST_F(TagCliTest, ProgressStylesAreTheSameAsTrainings) {

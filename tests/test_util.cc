@@ -1,5 +1,6 @@
 #include "tests/test_util.h"
 
+#include <H5Cpp.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +70,12 @@ fs::path seeds_dir() {
                   << " (configure with -DNER_SHARED_DIR=/path/to/shared)";
   }
   return dir;
+}
+
+void set_format_version(const fs::path& path, int version) {
+  H5::H5File file(path.string(), H5F_ACC_RDWR);
+  const std::int32_t value = version;
+  file.openDataSet("format_version").write(&value, H5::PredType::NATIVE_INT32);
 }
 
 fs::path test_data_file(const std::string& name) {

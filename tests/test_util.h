@@ -41,6 +41,10 @@ std::filesystem::path seeds_dir();
 // test with a clear message when it has not been trained.
 std::filesystem::path tiny_model_dir();
 
+// Overwrites the format version an HDF5 file of ours declares, as a file
+// written by another version would declare it.
+void set_format_version(const std::filesystem::path& path, int version);
+
 // A small file of tests/data (files of earlier formats that must keep loading).
 std::filesystem::path test_data_file(const std::string& name);
 

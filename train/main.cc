@@ -64,7 +64,7 @@ int run_train(TrainCommand& command) {
   ner::TrainRequest& request = command.request;
   if (command.dump_config) {
     const auto options = ner::load_train_options(
-        command.resume.empty() ? request.config : command.resume / "config.yaml",
+        command.resume.empty() ? request.config : ner::RunDirectory(command.resume).config(),
         request.overrides);
     fmt::print("{}", ner::to_yaml(options));
     return ner::kExitSuccess;

@@ -401,7 +401,7 @@ TrainOutcome Trainer::finish() {
       {"format_version", 1},
       {"dataset", std::filesystem::absolute(data_path_).lexically_normal().string()},
       {"label_source", label_source},
-      {"checkpoint", "best.pt"},
+      {"checkpoint", directory_.best_checkpoint().filename().string()},
       {"best_step", progress_.best_step},
       {"steps", progress_.step},
       {"total_steps", progress_.total_steps},

@@ -1,7 +1,6 @@
 // ner-corpus: tools for tagged corpora: statistics, the generator, and strip.
 // A thin command line over ner_data and the corpus statistics.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -76,6 +75,7 @@ struct GenerateOptions {
   std::string split_ratio = "80:10:10";
   bool raw = false;
   int threads = 0;
+  ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
 };
 
 ner::SplitFractions parse_split_ratio(const std::string& text) {
@@ -104,25 +104,23 @@ int run_generate(GenerateOptions& options) {
   write.threads = options.threads > 0
                       ? options.threads
                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  if (terminal) {
-    write.progress = [](std::size_t done, std::size_t total) {
-      if (done % 500 == 0 || done == total)
-        fmt::print(stderr, "\rgenerated {}/{} documents", done, total);
-      if (done == total) fmt::print(stderr, "\n");
-    };
-  }
+  ner::ProgressDisplay display(options.progress);
   const auto start = std::chrono::steady_clock::now();
+  write.progress = [&](std::size_t done, std::size_t total) {
+    display.update_count(
+        done, total, "docs",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  };
   const ner::corpus::GenerationTotals totals = ner::corpus::write_corpus(generator, write);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print(stderr,
-             "wrote {} documents to {}{} in {:.1f}s: {} gold mentions, {} weak ({:.1f}% dropped), "
-             "boundary variants {} of {} ({:.1f}%)\n",
-             totals.documents, options.out,
-             options.gold.empty() ? "" : " (gold twin: " + options.gold + ")", seconds,
-             totals.gold_mentions, totals.weak_mentions, 100.0 * totals.drop_rate(),
-             totals.variants, totals.variant_eligible, 100.0 * totals.boundary_noise());
+  display.line(fmt::format(
+      "wrote {} documents to {}{} in {:.1f}s: {} gold mentions, {} weak ({:.1f}% dropped), "
+      "boundary variants {} of {} ({:.1f}%)",
+      totals.documents, options.out,
+      options.gold.empty() ? "" : " (gold twin: " + options.gold + ")", seconds,
+      totals.gold_mentions, totals.weak_mentions, 100.0 * totals.drop_rate(), totals.variants,
+      totals.variant_eligible, 100.0 * totals.boundary_noise()));
   return ner::kExitSuccess;
 }
 
@@ -229,6 +227,7 @@ int main(int argc, char** argv) {
                    "Worker threads (0: all cores); output is the same")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  ner::add_progress_option(*generate, generate_options.progress, "a summary line");
 
   StripOptions strip_options;
   CLI::App* strip = app.add_subcommand(
