@@ -31,7 +31,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 # shellcheck source=tools/setup.sh
 source tools/setup.sh --deps-only
-ensure_packages debootstrap git
+ensure_packages debootstrap git rsync
 
 if [ "$clean" -eq 1 ]; then
   rm -rf --one-file-system "$root"
@@ -59,12 +59,18 @@ done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
 # The working tree as it is (tracked and untracked, not ignored), over the
-# previous copy; the chroot's own build/ is kept.
+# previous copy; the chroot's own build/ is kept. Files are compared by
+# content and only changed ones are written, stamped now: the chroot's build
+# then recompiles exactly those, even when their own times are older than
+# its objects (an edit made while the previous call was compiling).
 ner_log "copying the working tree to $root/work/main"
 mkdir -p "$root/work/main"
-find "$root/work/main" -mindepth 1 -maxdepth 1 ! -name build -exec rm -rf {} +
+staging="$(mktemp -d)"
+trap 'unmount_all; rm -rf "$staging"' EXIT
 git ls-files -z --cached --others --exclude-standard |
-  tar --null --files-from=- -cf - | tar -xf - -C "$root/work/main"
+  tar --null --files-from=- -cf - | tar -xf - -C "$staging"
+rsync -rlc --delete --exclude=/build "$staging/" "$root/work/main/"
+rm -rf "$staging"
 if [ -d ../shared ]; then
   rm -rf "$root/work/shared"
   cp -r ../shared "$root/work/shared"
