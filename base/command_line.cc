@@ -37,7 +37,7 @@ CLI::Option* add_progress_option(CLI::App& app, ProgressStyle& style, const std:
           fmt::format("auto: a bar on a terminal, else {}; bar; lines; none (warnings and "
                       "errors only)",
                       lines))
-      ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
+      ->check(CLI::IsMember(kStyles))
       ->default_str("auto");
 }
 

@@ -268,10 +268,6 @@ std::vector<std::string> GroupReader::string_list(const std::string& name) const
   return strings;
 }
 
-bool GroupReader::has_attribute(const std::string& name) const {
-  return group_.attrExists(name);
-}
-
 std::int64_t GroupReader::integer_attribute(const std::string& name) const {
   if (!group_.attrExists(name)) fail(fmt::format("missing attribute '{}{}'", scope_, name));
   const H5::Attribute attribute = group_.openAttribute(name);

@@ -43,7 +43,6 @@ class GroupReader {
   std::string bytes(const std::string& name) const;
   std::string string(const std::string& name) const;
   std::vector<std::string> string_list(const std::string& name) const;
-  bool has_attribute(const std::string& name) const;
   std::int64_t integer_attribute(const std::string& name) const;
 
   [[noreturn]] void fail(const std::string& message) const;

@@ -49,10 +49,14 @@ void ProgressDisplay::show(const std::string& text, bool final) {
   bar_visible_ = true;
 }
 
-void ProgressDisplay::update_count(std::size_t done, std::size_t total, const std::string& unit,
-                                   double elapsed_seconds) {
+double ProgressDisplay::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+void ProgressDisplay::update_count(std::size_t done, std::size_t total, const std::string& unit) {
   if (!bar_) return;
-  const double rate = elapsed_seconds > 0 ? static_cast<double>(done) / elapsed_seconds : 0.0;
+  const double elapsed = elapsed_seconds();
+  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   const double left = rate > 0 ? static_cast<double>(total - std::min(done, total)) / rate : 0.0;
   show(fmt::format(
            "{} {}/{} {} {:.1f} {}/s ETA {}",

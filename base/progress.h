@@ -22,22 +22,24 @@ class ProgressDisplay {
   // Redraws the bar with `text` (at most a few times a second unless
   // `final`); silent without a bar.
   void show(const std::string& text, bool final);
-  // The bar for counted work: "[###...] 40/100 files 12.3 files/s ETA 5s".
-  void update_count(std::size_t done, std::size_t total, const std::string& unit,
-                    double elapsed_seconds);
+  // The bar for counted work: "[###...] 40/100 files 12.3 files/s ETA 5s",
+  // the rate over the time since the display was made.
+  void update_count(std::size_t done, std::size_t total, const std::string& unit);
   // A progress line of its own (an evaluation, a summary); not under kNone.
   void line(const std::string& text);
   // A line that must be seen (a skipped input, a changed setting): always.
   void warn(const std::string& text);
 
   bool draws_bar() const { return bar_; }
-  bool prints_lines() const { return !quiet_; }
+  // Seconds since the display was made: how long the work it shows has run.
+  double elapsed_seconds() const;
 
  private:
   void clear_bar();
   bool bar_ = false;
   bool quiet_ = false;
   bool bar_visible_ = false;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_draw_{};
 };
 

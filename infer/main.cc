@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -198,7 +197,6 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
                         ner::OutputFormat format, OutputSink& sink, ner::ProgressDisplay& display,
                         SkipReport& skip) {
   TagTotals totals;
-  const auto started = std::chrono::steady_clock::now();
   for (std::size_t first = 0; first < documents.size(); first += kDocumentsPerRound) {
     const std::size_t last = std::min(documents.size(), first + kDocumentsPerRound);
     std::vector<const InputDocument*> round;
@@ -230,9 +228,7 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
       ++totals.tagged;
       totals.entities += tagged[i].spans.size();
     }
-    display.update_count(
-        last, documents.size(), "docs",
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    display.update_count(last, documents.size(), "docs");
   }
   sink.finish();
   return totals;
@@ -260,16 +256,14 @@ int run_tag(const TagOptions& options) {
       options.inputs.empty() ? std::vector<std::string>{kStandardInput} : options.inputs,
       [&](const std::string& reason) { skip(reason); });
   OutputSink sink(format, options.out, documents);
-  const auto started = std::chrono::steady_clock::now();
   const TagTotals totals = tag_documents(tagger, documents, format, sink, display, skip);
   // A summary where it does not mix into piped output: with files written,
   // or beside a bar.
   if (sink.to_directory() || display.draws_bar() ||
       options.progress == ner::ProgressStyle::kLines) {
-    display.line(fmt::format(
-        "tagged {} documents, {} entities, in {:.1f} s{}", totals.tagged, totals.entities,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-        skip.count() > 0 ? fmt::format("; {} skipped", skip.count()) : ""));
+    display.line(fmt::format("tagged {} documents, {} entities, in {:.1f} s{}", totals.tagged,
+                             totals.entities, display.elapsed_seconds(),
+                             skip.count() > 0 ? fmt::format("; {} skipped", skip.count()) : ""));
   }
   return skip.count() > 0 ? ner::kExitPartial : ner::kExitSuccess;
 }

@@ -202,9 +202,13 @@ ModelFile read_model_file(const std::filesystem::path& path) {
   const std::string source = path.string();
   hdf5::read_file(path, "model", [&](H5::H5File& file) {
     const hdf5::GroupReader root(path, file.openGroup("/"), "");
-    if (!root.has("format") || root.string("format") != kModelFormatName)
+    const auto not_a_model = [&] {
       root.fail("not a model file (no 'ner-ml-facts-model' format mark)");
-    model.format_version = hdf5::read_format_mark(root).version;
+    };
+    if (!root.has("format")) not_a_model();
+    const hdf5::FormatMark mark = hdf5::read_format_mark(root);
+    if (mark.name != kModelFormatName) not_a_model();
+    model.format_version = mark.version;
     if (model.format_version > kModelFormatVersion || model.format_version < 1) {
       root.fail(fmt::format(
           "model format version {}; this build reads versions 1 to {} (a newer ner-tag may "

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -105,15 +104,11 @@ int run_generate(GenerateOptions& options) {
                       ? options.threads
                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   ner::ProgressDisplay display(options.progress);
-  const auto start = std::chrono::steady_clock::now();
   write.progress = [&](std::size_t done, std::size_t total) {
-    display.update_count(
-        done, total, "docs",
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    display.update_count(done, total, "docs");
   };
   const ner::corpus::GenerationTotals totals = ner::corpus::write_corpus(generator, write);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = display.elapsed_seconds();
   display.line(fmt::format(
       "wrote {} documents to {}{} in {:.1f}s: {} gold mentions, {} weak ({:.1f}% dropped), "
       "boundary variants {} of {} ({:.1f}%)",
