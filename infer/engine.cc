@@ -28,9 +28,19 @@ using RowVector = Eigen::RowVectorXf;
 
 // LibTorch's LayerNorm default.
 constexpr float kNormEpsilon = 1e-5f;
-// Below this many rows per thread, splitting a matrix product costs more
-// than it saves.
-constexpr Eigen::Index kMinRowsPerThread = 16;
+// Below about this many multiply-adds per thread, starting and joining a
+// parallel region costs more than it saves. On a busy machine a region whose
+// threads wait for a core costs far more, so small models and batches stay on
+// the calling thread.
+constexpr double kMinWorkPerThread = 1 << 17;
+
+// How many threads `work` multiply-adds, split into at most `pieces` parts,
+// are worth.
+int worthwhile_threads(double work, std::int64_t pieces, int threads) {
+  const double by_work = std::floor(work / kMinWorkPerThread);
+  return static_cast<int>(std::max<double>(
+      1.0, std::min({by_work, static_cast<double>(pieces), static_cast<double>(threads)})));
+}
 
 struct Linear {
   RowMatrix weight_t;  // (in, out): LibTorch's (out, in) weight transposed
@@ -126,11 +136,11 @@ struct Engine::State {
   RowMatrix x, normed, qkv, attended, hidden;
   std::vector<RowMatrix> scores;  // one (T, T) attention buffer per thread
 
-  // Calls body(first_row, row_count) on disjoint row ranges, in parallel.
+  // Calls body(first_row, row_count) on disjoint row ranges, in parallel
+  // where `work_per_row` multiply-adds per row make that worthwhile.
   template <typename Body>
-  void for_row_ranges(Eigen::Index rows, const Body& body) const {
-    const int chunks = static_cast<int>(
-        std::clamp<Eigen::Index>(rows / kMinRowsPerThread, 1, static_cast<Eigen::Index>(threads)));
+  void for_row_ranges(Eigen::Index rows, double work_per_row, const Body& body) const {
+    const int chunks = worthwhile_threads(static_cast<double>(rows) * work_per_row, rows, threads);
     if (chunks == 1) {
       body(Eigen::Index{0}, rows);
       return;
@@ -163,29 +173,33 @@ struct Engine::State {
   template <typename Out>
   void apply_linear(const Linear& layer, const RowMatrix& in, Out& out, Eigen::Index rows,
                     bool accumulate = false) const {
-    for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
+    const auto work_per_row = static_cast<double>(layer.weight_t.size());
+    for_row_ranges(rows, work_per_row, [&](Eigen::Index first, Eigen::Index count) {
       product(layer, in, out.middleRows(first, count), first, count, accumulate);
     });
   }
 
   void apply_norm(const Norm& norm, const RowMatrix& in, RowMatrix& out, Eigen::Index rows) const {
-    for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
-      for (Eigen::Index r = first; r < first + count; ++r) {
-        const auto row = in.row(r).array();
-        const float mean = row.mean();
-        const float variance = (row - mean).square().mean();
-        const float scale = 1.0f / std::sqrt(variance + kNormEpsilon);
-        out.row(r).array() = (row - mean) * scale * norm.gain.array() + norm.bias.array();
-      }
-    });
+    for_row_ranges(
+        rows, 4.0 * static_cast<double>(in.cols()), [&](Eigen::Index first, Eigen::Index count) {
+          for (Eigen::Index r = first; r < first + count; ++r) {
+            const auto row = in.row(r).array();
+            const float mean = row.mean();
+            const float variance = (row - mean).square().mean();
+            const float scale = 1.0f / std::sqrt(variance + kNormEpsilon);
+            out.row(r).array() = (row - mean) * scale * norm.gain.array() + norm.bias.array();
+          }
+        });
   }
 
   // Exact (erf) GELU, as torch::gelu computes it by default.
   void apply_gelu(RowMatrix& values, Eigen::Index rows) const {
-    for_row_ranges(rows, [&](Eigen::Index first, Eigen::Index count) {
-      auto block = values.middleRows(first, count).array();
-      block = 0.5f * block * (1.0f + (block * static_cast<float>(M_SQRT1_2)).erf());
-    });
+    // erf costs some ten multiply-adds.
+    for_row_ranges(rows, 10.0 * static_cast<double>(values.cols()),
+                   [&](Eigen::Index first, Eigen::Index count) {
+                     auto block = values.middleRows(first, count).array();
+                     block = 0.5f * block * (1.0f + (block * static_cast<float>(M_SQRT1_2)).erf());
+                   });
   }
 
   void attention(const std::vector<std::size_t>& offsets) {
@@ -193,7 +207,12 @@ struct Engine::State {
                        channels = config.d_model;
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
     const int tasks = static_cast<int>((offsets.size() - 1) * static_cast<std::size_t>(heads));
-#pragma omp parallel for num_threads(std::min(threads, tasks)) schedule(dynamic)
+    double work = 0;  // two (T, T, head_dim) products per head
+    for (std::size_t w = 0; w + 1 < offsets.size(); ++w) {
+      const auto length = static_cast<double>(offsets[w + 1] - offsets[w]);
+      work += 2.0 * length * length * static_cast<double>(channels);
+    }
+#pragma omp parallel for num_threads(worthwhile_threads(work, tasks, threads)) schedule(dynamic)
     for (int task = 0; task < tasks; ++task) {
       const auto window = static_cast<std::size_t>(task / heads);
       const Eigen::Index head = task % heads;
@@ -306,7 +325,10 @@ std::vector<DecodedWindow> Engine::tag(const std::vector<std::vector<std::int32_
   forward(windows, logits);
   std::vector<DecodedWindow> decoded(windows.size());
   const int count = static_cast<int>(windows.size());
-#pragma omp parallel for num_threads(std::max(1, std::min(state_->threads, count))) \
+  // Viterbi costs labels² per piece.
+  const auto labels = static_cast<double>(logits.labels);
+  const double work = static_cast<double>(logits.offsets.back()) * labels * labels;
+#pragma omp parallel for num_threads(worthwhile_threads(work, count, state_->threads)) \
     schedule(dynamic)
   for (int w = 0; w < count; ++w) {
     const auto index = static_cast<std::size_t>(w);

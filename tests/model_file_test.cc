@@ -251,5 +251,39 @@ TEST(Engine, SameLogitsWhateverTheBatchAndThreads) {
   EXPECT_THROW(one.forward({{50}}, together), Error);
 }
 
+TEST(Engine, WorkSplitAcrossThreadsGivesTheSameLogits) {
+  // Large enough that the products, the attention and the decoding are each
+  // worth more than one thread.
+  ModelConfig sizes;
+  sizes.vocab_size = 300;
+  sizes.d_model = 64;
+  sizes.layers = 1;
+  sizes.heads = 4;
+  sizes.ffn = 256;
+  sizes.max_positions = 128;
+  const ModelFile model = testing::random_model_of(sizes, 11);
+  std::vector<std::vector<std::int32_t>> windows;
+  std::mt19937 random(3);
+  std::uniform_int_distribution<std::int32_t> piece(0, sizes.vocab_size - 1);
+  for (std::size_t length :
+       {128, 97, 128, 5, 128, 128, 64, 128, 128, 128, 1, 128, 128, 128, 77, 128, 128, 128}) {
+    windows.emplace_back(length);
+    for (auto& id : windows.back())
+      id = piece(random);
+  }
+  Engine one(model, 1, "m");
+  Engine four(model, 4, "m");
+  BatchLogits serial, parallel;
+  one.forward(windows, serial);
+  four.forward(windows, parallel);
+  ASSERT_EQ(serial.values.size(), parallel.values.size());
+  for (std::size_t i = 0; i < serial.values.size(); ++i)
+    ASSERT_NEAR(serial.values[i], parallel.values[i], 1e-4) << i;
+  const auto serial_labels = one.tag(windows);
+  const auto parallel_labels = four.tag(windows);
+  for (std::size_t w = 0; w < windows.size(); ++w)
+    EXPECT_EQ(serial_labels[w].labels, parallel_labels[w].labels) << "window " << w;
+}
+
 }  // namespace
 }  // namespace ner

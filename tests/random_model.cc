@@ -52,6 +52,17 @@ ModelFile model_of(ModelConfig config, const std::function<float(int, std::int64
 
 }  // namespace
 
+ModelFile random_model_of(const ModelConfig& sizes, unsigned seed) {
+  std::mt19937 random(seed);
+  std::normal_distribution<float> normal(0.0f, 0.5f);
+  ModelFile model = model_of(sizes, [&](int, std::int64_t) { return normal(random); });
+  model.max_len = sizes.max_positions;
+  model.stride = sizes.max_positions * 3 / 4;
+  model.tokenizer_model = "not a tokenizer";
+  model.provenance = {{"corpus", "synthetic"}, {"test_f1", 0.5}};
+  return model;
+}
+
 ModelFile random_model(unsigned seed, int vocab_size, std::string tokenizer_model) {
   ModelConfig config;
   config.vocab_size = vocab_size;
@@ -60,13 +71,9 @@ ModelFile random_model(unsigned seed, int vocab_size, std::string tokenizer_mode
   config.heads = 2;
   config.ffn = 32;
   config.max_positions = 24;
-  std::mt19937 random(seed);
-  std::normal_distribution<float> normal(0.0f, 0.5f);
-  ModelFile model = model_of(config, [&](int, std::int64_t) { return normal(random); });
-  model.max_len = 24;
+  ModelFile model = random_model_of(config, seed);
   model.stride = 16;
   model.tokenizer_model = std::move(tokenizer_model);
-  model.provenance = {{"corpus", "synthetic"}, {"test_f1", 0.5}};
   return model;
 }
 

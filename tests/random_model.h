@@ -14,6 +14,11 @@ namespace ner::testing {
 ModelFile random_model(unsigned seed, int vocab_size = 50,
                        std::string tokenizer_model = "not a tokenizer");
 
+// The same with the sizes of `sizes` (windows of max_positions, stride
+// three quarters of that): large enough ones make the engine split its work
+// across threads.
+ModelFile random_model_of(const ModelConfig& sizes, unsigned seed);
+
 // The model stored in tests/data/model_format*.nerm: d_model 8, 1 layer, 16
 // positions, vocabulary 24, BIO + CRF, weights from a closed formula so every
 // platform computes the same values.
