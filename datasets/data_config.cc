@@ -24,6 +24,7 @@ ConfigSchema data_schema(DataConfig& config) {
   schema.add(config_field("data", "max_len", config.max_len));
   schema.add(config_field("data", "stride", config.stride));
   schema.add(config_field("data", "weak_label_repair", config.weak_label_repair));
+  schema.add(config_field("data", "weak_unknown", config.weak_unknown));
   schema.add(config_field("data", "split", config.split));
   ConfigField fractions;
   fractions.section = "data";

@@ -20,6 +20,9 @@ struct DataConfig {
   std::size_t max_len = 256;  // pieces per window
   std::size_t stride = 0;     // pieces between window starts; 0: three quarters of max_len
   bool weak_label_repair = true;
+  // Weakly labelled text that the unknown rules mark (name-like words, scaled
+  // numbers, years, durations, countries left untagged) is unknown, not O.
+  bool weak_unknown = true;
   std::string split = "auto";  // auto (folders if present, else hash) | hash | folders
   SplitFractions split_fractions;
   std::uint64_t seed = 1;

@@ -59,13 +59,15 @@ void check_documents(const DatasetSplit& split, const std::function<void(std::st
 }
 
 // Every per-piece array matches the window offsets; indices are in range.
-void check_split(const DatasetSplit& split, std::size_t label_count, const std::string& where) {
+void check_split(const DatasetSplit& split, std::size_t label_count, std::size_t corpus_count,
+                 const std::string& where) {
   const auto fail = [&](const std::string& what) {
     throw Error(fmt::format("{}: {}", where, what));
   };
   const std::size_t pieces = split.piece_ids.size();
-  if (split.labels.size() != pieces || split.piece_begin.size() != pieces ||
-      split.piece_content_begin.size() != pieces || split.piece_end.size() != pieces) {
+  if (split.labels.size() != pieces || split.unknown.size() != pieces ||
+      split.piece_begin.size() != pieces || split.piece_content_begin.size() != pieces ||
+      split.piece_end.size() != pieces) {
     fail("per-piece arrays differ in length");
   }
   if (split.window_first_piece.size() != split.window_document.size() ||
@@ -77,6 +79,12 @@ void check_split(const DatasetSplit& split, std::size_t label_count, const std::
       fail(
           fmt::format("window refers to document {} of {}", document, split.document_names.size()));
     }
+  }
+  if (split.document_corpus.size() != split.document_names.size())
+    fail("document corpora and names differ in number");
+  for (const std::int32_t corpus : split.document_corpus) {
+    if (corpus < 0 || static_cast<std::size_t>(corpus) >= corpus_count)
+      fail(fmt::format("a document of corpus {} of {}", corpus, corpus_count));
   }
   for (const std::int8_t label : split.labels) {
     if (label < 0 || static_cast<std::size_t>(label) >= label_count)
@@ -152,7 +160,7 @@ std::vector<Span> DatasetSplit::document_spans(std::size_t d) const {
 
 void write_dataset_file(const std::filesystem::path& path, const DatasetFile& dataset) {
   for (const Split split : kSplits) {
-    check_split(dataset.split(split), dataset.label_names.size(),
+    check_split(dataset.split(split), dataset.label_names.size(), dataset.corpora.size(),
                 fmt::format("{}: split {}", path.string(), split_name(split)));
   }
   hdf5::write_file_atomically(path, "dataset", [&](H5::H5File& file) {
@@ -164,11 +172,23 @@ void write_dataset_file(const std::filesystem::path& path, const DatasetFile& da
     write_string(root, "tag_scheme", dataset.tag_scheme);
     write_string_list(root, "label_names", dataset.label_names);
     write_string(root, "report_json", dataset.report_json);
+    std::vector<std::string> corpus_names;
+    std::vector<float> corpus_weights;
+    std::vector<std::uint8_t> corpus_gold;
+    for (const DatasetCorpus& corpus : dataset.corpora) {
+      corpus_names.push_back(corpus.name);
+      corpus_weights.push_back(corpus.weight);
+      corpus_gold.push_back(corpus.has_gold ? 1 : 0);
+    }
+    write_string_list(root, "corpus_names", corpus_names);
+    write_array(root, "corpus_weights", corpus_weights);
+    write_array(root, "corpus_has_gold", corpus_gold);
     for (const Split split : kSplits) {
       const DatasetSplit& data = dataset.split(split);
       H5::Group group = file.createGroup(std::string(split_name(split)));
       write_string(group, "label_source", data.label_source);
       write_string_list(group, "document_names", data.document_names);
+      write_array(group, "document_corpus", data.document_corpus);
       write_string_list(group, "document_texts", data.document_texts);
       write_array(group, "span_offsets", data.span_offsets);
       write_array(group, "span_begin", data.span_begin);
@@ -176,6 +196,7 @@ void write_dataset_file(const std::filesystem::path& path, const DatasetFile& da
       write_array(group, "span_type", data.span_type);
       write_array(group, "piece_ids", data.piece_ids);
       write_array(group, "labels", data.labels);
+      write_array(group, "unknown", data.unknown);
       write_array(group, "piece_begin", data.piece_begin);
       write_array(group, "piece_content_begin", data.piece_content_begin);
       write_array(group, "piece_end", data.piece_end);
@@ -210,6 +231,21 @@ DatasetFile read_dataset_file(const std::filesystem::path& path) {
     if (vocab_size <= 0 || vocab_size > kMaxVocabSize)
       root.fail(fmt::format("vocabulary size {} is out of range", vocab_size));
     dataset.vocab_size = static_cast<int>(vocab_size);
+    const bool one_corpus = dataset.format_version < 3;
+    if (one_corpus) {
+      dataset.corpora.push_back({"corpus", 1.0f, false});
+    } else {
+      const auto names = root.string_list("corpus_names");
+      const auto weights = root.array<float>("corpus_weights");
+      const auto gold = root.array<std::uint8_t>("corpus_has_gold");
+      if (names.empty() || weights.size() != names.size() || gold.size() != names.size())
+        root.fail("the corpus names, weights and gold flags differ in number");
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        if (!(weights[c] > 0.0f))
+          root.fail(fmt::format("corpus '{}' has weight {}", names[c], weights[c]));
+        dataset.corpora.push_back({names[c], weights[c], gold[c] != 0});
+      }
+    }
     for (const Split split : kSplits) {
       const std::string name(split_name(split));
       if (!file.nameExists(name)) root.fail(fmt::format("missing split '{}'", name));
@@ -226,6 +262,12 @@ DatasetFile read_dataset_file(const std::filesystem::path& path) {
       }
       data.piece_ids = group.array<std::int32_t>("piece_ids");
       data.labels = group.array<std::int8_t>("labels");
+      data.unknown = one_corpus ? std::vector<std::uint8_t>(data.labels.size(), 0)
+                                : group.array<std::uint8_t>("unknown");
+      data.document_corpus = one_corpus ? std::vector<std::int32_t>(data.document_names.size(), 0)
+                                        : group.array<std::int32_t>("document_corpus");
+      if (one_corpus && split != Split::kTrain && data.label_source == "gold")
+        dataset.corpora.front().has_gold = true;
       data.piece_begin = group.array<std::int64_t>("piece_begin");
       data.piece_content_begin = group.array<std::int64_t>("piece_content_begin");
       data.piece_end = group.array<std::int64_t>("piece_end");
@@ -234,7 +276,7 @@ DatasetFile read_dataset_file(const std::filesystem::path& path) {
       data.window_first_piece = group.array<std::int64_t>("window_first_piece");
       if (data.window_offsets.empty()) group.fail("empty window_offsets");
       if (format_1) data.span_offsets.clear();
-      check_split(data, dataset.label_names.size(),
+      check_split(data, dataset.label_names.size(), dataset.corpora.size(),
                   fmt::format("{}: split {}", path.string(), name));
     }
   });

@@ -15,9 +15,18 @@ namespace ner {
 
 inline constexpr const char* kDatasetFormatName = "ner-ml-facts-dataset";
 // 2: documents' plain text and entities, strings as HDF5 strings, the
-// vocabulary size as an attribute. Files of version 1 still read (without
-// documents, so they serve statistics but not scoring).
-inline constexpr int kDatasetFormatVersion = 2;
+// vocabulary size as an attribute. 3: the corpora the documents come from,
+// and which pieces' labels are unknown. Older files still read (format 1
+// without documents, so they serve statistics but not scoring; formats 1 and
+// 2 as one corpus with every label known).
+inline constexpr int kDatasetFormatVersion = 3;
+
+// One corpus of a dataset: split on its own, drawn from in training by weight.
+struct DatasetCorpus {
+  std::string name;
+  float weight = 1.0f;
+  bool has_gold = false;  // its dev and test splits are scored on a gold twin
+};
 
 // One split. Windows are stored back to back: window w holds the pieces
 // [window_offsets[w], window_offsets[w + 1]) of every per-piece array.
@@ -26,13 +35,15 @@ inline constexpr int kDatasetFormatVersion = 2;
 struct DatasetSplit {
   std::string label_source;  // "gold" or "weak": what this split's labels come from
   std::vector<std::string> document_names;
-  std::vector<std::string> document_texts;  // empty in files of format 1
+  std::vector<std::int32_t> document_corpus;  // index into DatasetFile::corpora
+  std::vector<std::string> document_texts;    // empty in files of format 1
   std::vector<std::int64_t> span_offsets{0};
   std::vector<std::int64_t> span_begin;
   std::vector<std::int64_t> span_end;
   std::vector<std::int8_t> span_type;  // index into kEntityTypes
   std::vector<std::int32_t> piece_ids;
-  std::vector<std::int8_t> labels;
+  std::vector<std::int8_t> labels;    // O where the label is unknown
+  std::vector<std::uint8_t> unknown;  // 1: the piece's label is unknown (neither O nor an entity)
   std::vector<std::int64_t> piece_begin;  // byte offsets into the document's plain text
   std::vector<std::int64_t> piece_content_begin;
   std::vector<std::int64_t> piece_end;
@@ -57,6 +68,7 @@ struct DatasetFile {
   std::string tag_scheme;                      // "bio" or "bilou"
   std::vector<std::string> label_names;
   std::string report_json;  // counts from preparation (misaligned boundaries, repairs, ...)
+  std::vector<DatasetCorpus> corpora;
   std::array<DatasetSplit, 3> splits;  // indexed by Split
 
   DatasetSplit& split(Split s) { return splits[static_cast<std::size_t>(s)]; }

@@ -3,13 +3,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
+#include <set>
+#include <stdexcept>
 
 #include "base/error.h"
 #include "base/file_io.h"
 #include "datasets/dataset_file.h"
 #include "datasets/labels.h"
 #include "datasets/tokenizer.h"
+#include "datasets/unknown_ranges.h"
 #include "datasets/weak_labels.h"
 #include "datasets/windows.h"
 
@@ -33,23 +37,36 @@ Split choose_split(const std::string& method, const Document& document, const Da
   return split_by_hash(document.name, config.seed, config.split_fractions);
 }
 
-void add_document(DatasetSplit& split, const Document& document, const Tokenizer& tokenizer,
+void add_document(DatasetSplit& split, const Document& document, std::int32_t corpus,
+                  const UnknownRules* unknown_rules, const Tokenizer& tokenizer,
                   const LabelSet& label_set, const DataConfig& config, PrepareReport& report,
                   std::size_t split_index) {
   const std::vector<Piece> pieces = tokenizer.encode(document.text);
   const PieceLabels labelled = label_pieces(pieces, document.spans, label_set);
+  std::vector<std::uint8_t> unknown(pieces.size(), 0);
+  if (unknown_rules != nullptr) {
+    const UnknownRanges ranges = find_unknown_ranges(document, *unknown_rules);
+    unknown = unknown_piece_mask(ranges.ranges, pieces);
+    for (std::size_t r = 0; r < kUnknownRuleCount; ++r)
+      report.unknown_ranges[r] += ranges.per_rule[r];
+  }
   report.boundaries += labelled.boundaries;
   report.misaligned_boundaries += labelled.misaligned_boundaries;
   report.unrepresentable_spans += labelled.unrepresentable_spans;
   report.spans[split_index] += document.spans.size();
   const auto document_index = static_cast<std::int32_t>(split.document_names.size());
   split.document_names.push_back(document.name);
+  split.document_corpus.push_back(corpus);
   split.add_document(document);
   for (const Window& window :
        make_windows(pieces.size(), config.max_len, config.effective_stride())) {
     for (std::size_t i = window.begin; i < window.end; ++i) {
       split.piece_ids.push_back(pieces[i].id);
+      // A piece inside a known entity stays known even where it touches a range.
+      const bool is_unknown = unknown[i] != 0 && labelled.labels[i] == LabelSet::kOutside;
       split.labels.push_back(static_cast<std::int8_t>(labelled.labels[i]));
+      split.unknown.push_back(is_unknown ? 1 : 0);
+      report.unknown_pieces[split_index] += is_unknown ? 1 : 0;
       split.piece_begin.push_back(static_cast<std::int64_t>(pieces[i].begin));
       split.piece_content_begin.push_back(static_cast<std::int64_t>(pieces[i].content_begin));
       split.piece_end.push_back(static_cast<std::int64_t>(pieces[i].end));
@@ -72,9 +89,15 @@ nlohmann::json PrepareReport::to_json() const {
                                               {"windows", windows[i]},
                                               {"pieces", pieces[i]},
                                               {"spans", spans[i]},
+                                              {"unknown_pieces", unknown_pieces[i]},
                                               {"label_source", label_source[i]}};
   }
+  nlohmann::json unknown = nlohmann::json::object();
+  for (std::size_t r = 0; r < kUnknownRuleCount; ++r)
+    unknown[std::string(unknown_rule_name(static_cast<UnknownRule>(r)))] = unknown_ranges[r];
   return {{"splits", splits},
+          {"corpora", corpora},
+          {"unknown_ranges", unknown},
           {"split_method", split_method},
           {"boundaries", boundaries},
           {"misaligned_boundaries", misaligned_boundaries},
@@ -86,55 +109,143 @@ nlohmann::json PrepareReport::to_json() const {
           {"corpus_bytes", corpus_bytes}};
 }
 
+PrepareCorpus parse_prepare_corpus(const std::string& text) {
+  const std::size_t equals = text.find('=');
+  if (equals == std::string::npos || equals == 0)
+    throw Error(fmt::format("--corpus '{}': expected NAME=PATH[,weight=W][,gold=DIR]", text));
+  PrepareCorpus corpus;
+  corpus.name = text.substr(0, equals);
+  if (corpus.name.find('/') != std::string::npos)
+    throw Error(fmt::format("--corpus '{}': a corpus name cannot hold '/'", text));
+  std::vector<std::string> parts;
+  std::size_t begin = equals + 1;
+  for (;;) {
+    const std::size_t comma = text.find(',', begin);
+    parts.push_back(
+        text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin));
+    if (comma == std::string::npos) break;
+    begin = comma + 1;
+  }
+  corpus.data = parts.front();
+  if (corpus.data.empty()) throw Error(fmt::format("--corpus '{}': no PATH", text));
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    if (part.rfind("weight=", 0) == 0) {
+      try {
+        std::size_t used = 0;
+        corpus.weight = std::stod(part.substr(7), &used);
+        if (used != part.size() - 7) throw std::invalid_argument("trailing text");
+      } catch (const std::exception&) {
+        throw Error(fmt::format("--corpus '{}': '{}' is not a number", text, part.substr(7)));
+      }
+      if (!(corpus.weight > 0) || !std::isfinite(corpus.weight))
+        throw Error(fmt::format("--corpus '{}': the weight must be positive", text));
+    } else if (part.rfind("gold=", 0) == 0) {
+      corpus.gold = part.substr(5);
+    } else {
+      throw Error(
+          fmt::format("--corpus '{}': unknown part '{}' (use weight=W or gold=DIR)", text, part));
+    }
+  }
+  return corpus;
+}
+
 PrepareReport prepare_dataset(const PrepareOptions& options) {
   const DataConfig& config = options.config;
   validate(config);
   PrepareReport report;
 
+  std::vector<PrepareCorpus> corpora = options.corpora;
+  if (corpora.empty()) {
+    if (options.data.empty()) throw Error("prepare needs a corpus to read");
+    corpora.push_back({"corpus", options.data, options.gold, 1.0});
+  }
+  for (std::size_t c = 0; c < corpora.size(); ++c) {
+    for (std::size_t other = 0; other < c; ++other) {
+      if (corpora[other].name == corpora[c].name)
+        throw Error(fmt::format("two corpora are named '{}'", corpora[c].name));
+    }
+  }
+  const bool prefix_names = corpora.size() > 1;
+
   CorpusOptions corpus_options;
   corpus_options.on_error = options.on_error;
   corpus_options.on_skip = options.on_skip;
-  CorpusReport corpus_report;
-  std::vector<Document> documents = read_corpus(options.data, corpus_options, &corpus_report);
-  report.skipped_documents = corpus_report.skipped.size();
-  if (documents.empty())
-    throw Error(fmt::format("{}: no documents to prepare", options.data.string()));
-  for (const Document& document : documents)
-    report.corpus_bytes += document.text.size();
-  log_line(options, fmt::format("read {} documents ({:.1f} MB) from {}", documents.size(),
-                                report.corpus_bytes / 1e6, options.data.string()));
-
-  report.split_method = config.split;
-  if (report.split_method == "auto") {
-    const bool all_in_folders =
-        std::all_of(documents.begin(), documents.end(),
-                    [](const Document& d) { return split_from_folder(d.name).has_value(); });
-    report.split_method = all_in_folders ? "folders" : "hash";
+  // Per split, the documents with their corpus, and the name within the corpus.
+  struct Entry {
+    Document document;
+    std::int32_t corpus;
+    std::string name_in_corpus;
+  };
+  std::array<std::vector<Entry>, 3> by_split;
+  std::set<std::string> split_methods;
+  for (std::size_t c = 0; c < corpora.size(); ++c) {
+    const PrepareCorpus& corpus = corpora[c];
+    CorpusReport corpus_report;
+    std::vector<Document> documents = read_corpus(corpus.data, corpus_options, &corpus_report);
+    report.skipped_documents += corpus_report.skipped.size();
+    if (documents.empty())
+      throw Error(fmt::format("{}: no documents to prepare", corpus.data.string()));
+    std::size_t bytes = 0;
+    for (const Document& document : documents)
+      bytes += document.text.size();
+    report.corpus_bytes += bytes;
+    log_line(options,
+             fmt::format("read {} documents ({:.1f} MB) from {}{}", documents.size(), bytes / 1e6,
+                         corpus.data.string(), prefix_names ? " as corpus " + corpus.name : ""));
+    std::string method = config.split;
+    if (method == "auto") {
+      const bool all_in_folders =
+          std::all_of(documents.begin(), documents.end(),
+                      [](const Document& d) { return split_from_folder(d.name).has_value(); });
+      method = all_in_folders ? "folders" : "hash";
+    }
+    split_methods.insert(method);
+    std::array<std::size_t, 3> counts{};
+    for (Document& document : documents) {
+      const Split split = choose_split(method, document, config);
+      std::string name_in_corpus = document.name;
+      if (prefix_names) document.name = corpus.name + "/" + document.name;
+      ++counts[static_cast<std::size_t>(split)];
+      by_split[static_cast<std::size_t>(split)].push_back(
+          {std::move(document), static_cast<std::int32_t>(c), std::move(name_in_corpus)});
+    }
+    report.corpora.push_back(
+        {{"name", corpus.name},
+         {"path", corpus.data.string()},
+         {"weight", corpus.weight},
+         {"gold", corpus.gold.empty() ? "" : corpus.gold.string()},
+         {"split_method", method},
+         {"documents", {{"train", counts[0]}, {"dev", counts[1]}, {"test", counts[2]}}}});
   }
-  std::array<std::vector<Document>, 3> by_split;
-  for (Document& document : documents) {
-    const Split split = choose_split(report.split_method, document, config);
-    by_split[static_cast<std::size_t>(split)].push_back(std::move(document));
-  }
+  report.split_method = split_methods.size() == 1 ? *split_methods.begin() : "folders+hash";
 
   // Held-out splits are scored on gold where a twin exists; train keeps the
   // weak labels it learns from.
-  const bool have_gold = !options.gold.empty();
   for (const Split split : kSplits) {
     const auto i = static_cast<std::size_t>(split);
     report.documents[i] = by_split[i].size();
-    report.label_source[i] = (have_gold && split != Split::kTrain) ? "gold" : "weak";
-    for (Document& document : by_split[i]) {
-      if (report.label_source[i] == "gold") {
-        const std::filesystem::path gold_file = options.gold / document.name;
+    std::set<std::string> sources;
+    for (Entry& entry : by_split[i]) {
+      const PrepareCorpus& corpus = corpora[static_cast<std::size_t>(entry.corpus)];
+      Document& document = entry.document;
+      if (split != Split::kTrain && !corpus.gold.empty()) {
+        const std::filesystem::path gold_file = corpus.gold / entry.name_in_corpus;
         Document gold = parse_tagged_text(read_file(gold_file), gold_file.string());
-        require_same_plain_text(document, gold, (options.data / document.name).string(),
+        require_same_plain_text(document, gold, (corpus.data / entry.name_in_corpus).string(),
                                 gold_file.string());
         document.spans = std::move(gold.spans);
-      } else if (config.weak_label_repair) {
-        report.repaired_spans += propagate_document_labels(document);
+        sources.insert("gold");
+      } else {
+        if (config.weak_label_repair) report.repaired_spans += propagate_document_labels(document);
+        sources.insert("weak");
       }
     }
+    report.label_source[i] =
+        sources.size() == 1 ? *sources.begin()
+        : sources.empty()
+            ? (split != Split::kTrain && !corpora.front().gold.empty() ? "gold" : "weak")
+            : "mixed";
   }
   // A dataset only to evaluate on (every document under test/, an existing
   // tokenizer) needs no train split; training a tokenizer does.
@@ -152,8 +263,8 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
                                   options.tokenizer_model.string(), tokenizer->vocab_size()));
   } else {
     std::vector<std::string_view> texts;
-    for (const Document& document : by_split[static_cast<std::size_t>(Split::kTrain)])
-      texts.push_back(document.text);
+    for (const Entry& entry : by_split[static_cast<std::size_t>(Split::kTrain)])
+      texts.push_back(entry.document.text);
     log_line(options,
              fmt::format("training a {} tokenizer ({} pieces) on {} train documents",
                          config.tokenizer.model_type, config.tokenizer.vocab_size, texts.size()));
@@ -169,12 +280,29 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
   dataset.vocab_size = tokenizer->vocab_size();
   dataset.tag_scheme = config.tag_scheme;
   dataset.label_names = label_set.names();
+  for (const PrepareCorpus& corpus : corpora)
+    dataset.corpora.push_back(
+        {corpus.name, static_cast<float>(corpus.weight), !corpus.gold.empty()});
+  std::optional<UnknownRules> unknown_rules;
+  if (config.weak_unknown) {
+    unknown_rules = default_unknown_rules();
+    std::vector<Document> train;
+    for (const Entry& entry : by_split[static_cast<std::size_t>(Split::kTrain)])
+      train.push_back(entry.document);
+    for (std::string form : frequent_untagged_forms(train, 5, 0.002))
+      unknown_rules->outside_forms.insert(std::move(form));
+  }
   for (const Split split : kSplits) {
     const auto i = static_cast<std::size_t>(split);
     DatasetSplit& data = dataset.split(split);
     data.label_source = report.label_source[i];
-    for (const Document& document : by_split[i])
-      add_document(data, document, *tokenizer, label_set, config, report, i);
+    for (const Entry& entry : by_split[i]) {
+      const bool weak =
+          split == Split::kTrain || corpora[static_cast<std::size_t>(entry.corpus)].gold.empty();
+      add_document(data, entry.document, entry.corpus,
+                   weak && unknown_rules ? &*unknown_rules : nullptr, *tokenizer, label_set, config,
+                   report, i);
+    }
     log_line(options, fmt::format("{}: {} documents, {} windows, {} pieces, labels: {}",
                                   split_name(split), report.documents[i], report.windows[i],
                                   report.pieces[i], report.label_source[i]));

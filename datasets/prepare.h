@@ -8,15 +8,30 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "datasets/corpus.h"
 #include "datasets/data_config.h"
 
 namespace ner {
 
+// One corpus of a mixture: split on its own, drawn from in training by weight.
+struct PrepareCorpus {
+  std::string name;            // names its documents in the dataset: NAME/relative/path.txt
+  std::filesystem::path data;  // the (weakly) tagged corpus
+  std::filesystem::path gold;  // its gold twin: same paths and plain text; optional
+  double weight = 1.0;         // its share of the training windows drawn, relative to the others
+};
+
+// "NAME=PATH[,weight=W][,gold=DIR]" as the command line writes a corpus.
+// Throws ner::Error naming what is wrong.
+PrepareCorpus parse_prepare_corpus(const std::string& text);
+
 struct PrepareOptions {
-  std::filesystem::path data;             // the (weakly) tagged corpus
-  std::filesystem::path gold;             // its gold twin: same paths and plain text; optional
+  // One corpus: `data` (and `gold`), named "corpus". Several: `corpora`.
+  std::filesystem::path data;
+  std::filesystem::path gold;
+  std::vector<PrepareCorpus> corpora;
   std::filesystem::path out;              // the dataset file to write
   std::filesystem::path tokenizer_model;  // reuse this SentencePiece model instead of training one
   DataConfig config;
@@ -30,8 +45,11 @@ struct PrepareReport {
   std::array<std::size_t, 3> windows{};
   std::array<std::size_t, 3> pieces{};
   std::array<std::size_t, 3> spans{};
+  std::array<std::size_t, 3> unknown_pieces{};  // pieces in windows
+  std::array<std::size_t, 6> unknown_ranges{};  // per UnknownRule
   std::array<std::string, 3> label_source;
-  std::string split_method;  // "hash" or "folders"
+  std::string split_method;  // "hash" or "folders" ("folders+hash" when corpora differ)
+  nlohmann::json corpora = nlohmann::json::array();  // per corpus: name, weight, documents
   std::size_t boundaries = 0;
   std::size_t misaligned_boundaries = 0;
   std::size_t unrepresentable_spans = 0;

@@ -44,6 +44,16 @@ torch::Tensor CrfImpl::log_likelihood(const torch::Tensor& emissions, const torc
   return path_score(emissions, tags, mask) - log_partition(emissions, mask, partition);
 }
 
+torch::Tensor CrfImpl::partial_log_likelihood(const torch::Tensor& emissions,
+                                              const torch::Tensor& allowed,
+                                              const torch::Tensor& mask, CrfPartition partition) {
+  // Ruling labels out of the emissions leaves exactly the consistent paths in
+  // the constrained partition sum.
+  const auto constrained =
+      emissions.to(torch::kFloat).masked_fill(allowed.logical_not(), kForbidden);
+  return log_partition(constrained, mask, partition) - log_partition(emissions, mask, partition);
+}
+
 torch::Tensor CrfImpl::path_score(const torch::Tensor& emissions_in, const torch::Tensor& tags,
                                   const torch::Tensor& mask) {
   const auto emissions = emissions_in.to(torch::kFloat);  // sums stay in fp32

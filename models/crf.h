@@ -27,6 +27,13 @@ class CrfImpl : public torch::nn::Module {
   torch::Tensor log_likelihood(const torch::Tensor& emissions, const torch::Tensor& tags,
                                const torch::Tensor& mask,
                                CrfPartition partition = CrfPartition::kAuto);
+  // Partial annotation (Tsuboi et al. 2008): the log of the total
+  // probability of every path that keeps to `allowed` (B, T, L) bool, where a
+  // known piece allows its one label and an unknown piece allows all (B). With
+  // one label allowed everywhere it is log_likelihood; with all, zero.
+  torch::Tensor partial_log_likelihood(const torch::Tensor& emissions, const torch::Tensor& allowed,
+                                       const torch::Tensor& mask,
+                                       CrfPartition partition = CrfPartition::kAuto);
   // Score of the given label paths (B), and the log of the sum over all
   // paths (B); their difference is the log-likelihood.
   torch::Tensor path_score(const torch::Tensor& emissions, const torch::Tensor& tags,

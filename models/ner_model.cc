@@ -40,14 +40,21 @@ torch::Tensor NerModelImpl::loss(const torch::Tensor& logits, const torch::Tenso
                                  const torch::Tensor& attend, double label_smoothing,
                                  CrfPartition partition) {
   const auto real_pieces = attend.sum().clamp_min(1).to(torch::kFloat);
+  const auto unknown = labels.eq(kUnknownLabel);
+  const bool any_unknown = unknown.any().item<bool>();
   if (crf_) {
     // The CRF wants a label everywhere; padded positions are masked out.
-    const auto tags = labels.masked_fill(attend.logical_not(), 0);
-    return -crf_->log_likelihood(logits, tags, attend, partition).sum() / real_pieces;
+    const auto tags = labels.masked_fill(attend.logical_not().logical_or(unknown), 0);
+    if (!any_unknown)
+      return -crf_->log_likelihood(logits, tags, attend, partition).sum() / real_pieces;
+    const auto allowed =
+        torch::one_hot(tags, logits.size(-1)).to(torch::kBool).logical_or(unknown.unsqueeze(-1));
+    return -crf_->partial_log_likelihood(logits, allowed, attend, partition).sum() / real_pieces;
   }
   const auto flat_logits = logits.to(torch::kFloat).reshape({-1, logits.size(-1)});
+  const auto known_labels = any_unknown ? labels.masked_fill(unknown, kIgnoredLabel) : labels;
   namespace F = torch::nn::functional;
-  return F::cross_entropy(flat_logits, labels.reshape({-1}),
+  return F::cross_entropy(flat_logits, known_labels.reshape({-1}),
                           F::CrossEntropyFuncOptions()
                               .ignore_index(kIgnoredLabel)
                               .label_smoothing(label_smoothing)

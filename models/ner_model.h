@@ -15,6 +15,8 @@ namespace ner {
 
 // Labels the loss ignores (padding).
 inline constexpr int64_t kIgnoredLabel = -100;
+// A piece whose label is unknown: neither an entity label nor known to be O.
+inline constexpr int64_t kUnknownLabel = -1;
 
 class NerModelImpl : public torch::nn::Module {
  public:
@@ -28,8 +30,9 @@ class NerModelImpl : public torch::nn::Module {
 
   // Mean loss per real piece: the CRF's negative log-likelihood, or cross
   // entropy with optional label smoothing. labels (B, T) int64, padding at
-  // kIgnoredLabel. Computed in fp32 whatever the logits' type. `partition`
-  // picks the CRF's forward algorithm (see CrfPartition).
+  // kIgnoredLabel, unknown pieces at kUnknownLabel: the CRF sums over every
+  // label they could have, cross entropy leaves them out. Computed in fp32 whatever the logits'
+  // type. `partition` picks the CRF's forward algorithm (see CrfPartition).
   torch::Tensor loss(const torch::Tensor& logits, const torch::Tensor& labels,
                      const torch::Tensor& attend, double label_smoothing,
                      CrfPartition partition = CrfPartition::kAuto);

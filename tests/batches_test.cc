@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <random>
 #include <set>
@@ -15,10 +16,12 @@ namespace {
 DatasetSplit split_with_lengths(const std::vector<int>& lengths) {
   DatasetSplit split;
   split.document_names = {"d"};
+  split.document_corpus = {0};
   for (const int length : lengths) {
     for (int i = 0; i < length; ++i) {
       split.piece_ids.push_back(1);
       split.labels.push_back(0);
+      split.unknown.push_back(0);
       split.piece_begin.push_back(i);
       split.piece_content_begin.push_back(i);
       split.piece_end.push_back(i + 1);
@@ -28,6 +31,39 @@ DatasetSplit split_with_lengths(const std::vector<int>& lengths) {
     split.window_first_piece.push_back(0);
   }
   return split;
+}
+
+TEST(Batches, CorpusWeightsSetEachCorpusShareOfAnEpoch) {
+  // 100 windows of corpus 0, 20 of corpus 1 (documents 0 and 1).
+  DatasetSplit split = split_with_lengths(std::vector<int>(120, 4));
+  split.document_names = {"big", "small"};
+  split.document_corpus = {0, 1};
+  for (std::size_t w = 100; w < 120; ++w)
+    split.window_document[w] = 1;
+  const auto count = [&](const std::vector<double>& weights, std::uint64_t epoch) {
+    std::map<std::size_t, std::size_t> per_corpus;
+    std::set<std::size_t> distinct_small;
+    for (const auto& batch : make_batches(split, 8, true, 3, epoch, weights)) {
+      for (const std::size_t w : batch) {
+        ++per_corpus[w < 100 ? 0 : 1];
+        if (w >= 100) distinct_small.insert(w);
+      }
+    }
+    return std::make_pair(per_corpus, distinct_small.size());
+  };
+  const auto [even, small_seen] = count({1.0, 1.0}, 0);
+  EXPECT_EQ(even.at(0), 60u);
+  EXPECT_EQ(even.at(1), 60u);
+  EXPECT_EQ(small_seen, 20u) << "the small corpus repeats, every window of it drawn";
+  const auto [skewed, unused] = count({1.0, 3.0}, 1);
+  EXPECT_EQ(skewed.at(0), 30u);
+  EXPECT_EQ(skewed.at(1), 90u);
+  EXPECT_EQ(make_batches(split, 8, true, 3, 2, {1.0, 3.0}),
+            make_batches(split, 8, true, 3, 2, {1.0, 3.0}));
+  // Without weights (or unshuffled) every window comes once.
+  const auto [plain, all_small] = count({}, 0);
+  EXPECT_EQ(plain.at(0), 100u);
+  EXPECT_EQ(plain.at(1), 20u);
 }
 
 TEST(Batches, EveryWindowOnceAndDeterministicPerSeedAndEpoch) {

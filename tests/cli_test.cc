@@ -144,3 +144,121 @@ TEST(NerCorpusCli, DoesNotLinkLibTorch) {
 
 }  // namespace
 }  // namespace ner
+
+namespace ner {
+namespace {
+
+class NerCorpusLabelCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.write("papers/a.txt",
+               "We trained GPT-3 with 175B parameters on 512 NVIDIA A100 GPUs for 21 days.\n");
+    dir_.write("papers/sub/b.txt", "Nothing here but 300B tokens, from Sweden.\r\n");
+    dir_.write("more.jsonl",
+               "{\"id\": \"arxiv:1\", \"text\": \"BERT was released in 2018 <p>by Google</p>.\"}\n"
+               "\n"
+               "{\"id\": \"x/2\", \"text\": \"Σ café: Llama 2 (7B parameters).\"}\n");
+    dir_.write("models.csv", "Model,Notes\n\"Llama 2\",\"a, quoted \"\"note\"\"\"\nBERT,x\n");
+    dir_.write("gold/a.txt",
+               "We trained <model>GPT-3</model> with <params>175B</params> parameters on "
+               "<hardware>512 NVIDIA A100 GPUs</hardware> for <training>21 days</training>.\n");
+    dir_.write("gold/sub/b.txt",
+               "Nothing here but 300B tokens, from <country>Sweden</country>.\r\n");
+  }
+  std::string path(const std::string& relative) const { return (dir_.path() / relative).string(); }
+  testing::TempDir dir_;
+};
+
+TEST_F(NerCorpusLabelCli, WritesEveryByteBackWithTagsAndReportsEachFunction) {
+  const auto result = run_command(corpus_tool() + " label '" + path("papers") + "' '" +
+                                  path("more.jsonl") + "' --out '" + path("out") + "' --models '" +
+                                  path("models.csv") + ":Model' --jsonl '" + path("out.jsonl") +
+                                  "' --report '" + path("report.json") + "' --progress none");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("model_names"), std::string::npos) << result.out;
+  EXPECT_EQ(testing::read_text_file(path("out/a.txt")),
+            "We trained <model>GPT-3</model> with <params>175B</params> parameters on "
+            "<hardware>512 NVIDIA A100 GPUs</hardware> for <training>21 days</training>.\n");
+  EXPECT_EQ(testing::read_text_file(path("out/more/arxiv_1.txt")),
+            "<model>BERT</model> was released in <year>2018</year> <p>by Google</p>.");
+  EXPECT_EQ(testing::read_text_file(path("out/more/x_2.txt")),
+            "Σ café: <model>Llama 2</model> (<params>7B</params> parameters).");
+  // Stripping the tags gives back every input byte.
+  ASSERT_EQ(
+      run_command(corpus_tool() + " strip '" + path("out") + "' --out '" + path("plain") + "'")
+          .exit_code,
+      0);
+  EXPECT_EQ(testing::read_text_file(path("plain/sub/b.txt")),
+            testing::read_text_file(path("papers/sub/b.txt")));
+  const auto report = nlohmann::json::parse(testing::read_text_file(path("report.json")));
+  EXPECT_EQ(report["documents"], 4);
+  EXPECT_EQ(report["functions"]["chip_names"]["spans"], 1);
+  EXPECT_EQ(report["knowledge"]["user_models"], 2);
+  EXPECT_TRUE(report["unknown_ranges"].contains("name-like"));
+  // The JSON Lines name each span's function, with code-point offsets.
+  const std::string jsonl = testing::read_text_file(path("out.jsonl"));
+  const auto last = nlohmann::json::parse(jsonl.substr(jsonl.rfind('\n', jsonl.size() - 2) + 1));
+  EXPECT_EQ(last["entities"][0]["function"], "model_names");
+  EXPECT_EQ(last["entities"][0]["start"], 8);  // "Σ café: " is 8 code points
+}
+
+TEST_F(NerCorpusLabelCli, ScoresEachFunctionAgainstGold) {
+  const auto result = run_command(corpus_tool() + " label '" + path("papers") + "' --out '" +
+                                  path("out") + "' --gold '" + path("gold") + "' --report '" +
+                                  path("report.json") + "' --progress none");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto report = nlohmann::json::parse(testing::read_text_file(path("report.json")));
+  EXPECT_EQ(report["functions"]["chip_names"]["gold_strict"]["precision"], 1.0);
+  EXPECT_EQ(report["labeller"]["micro"]["strict"]["gold"], 5);
+  EXPECT_EQ(report["labeller"]["micro"]["strict"]["correct"], 5);
+  EXPECT_EQ(report["labeller"]["micro"]["strict"]["predicted"], 5);
+  EXPECT_NE(result.out.find("labeller against"), std::string::npos);
+}
+
+TEST_F(NerCorpusLabelCli, BadKnowledgeAndInputsNameTheFileAndLine) {
+  const auto label = [&](const std::string& arguments) {
+    return run_command(corpus_tool() + " label '" + path("papers") + "' --progress none --out '" +
+                       path("out") + "' " + arguments);
+  };
+  auto result = label("--models '" + path("models.csv") + ":Name'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("models.csv: no column 'Name'; its columns are: Model, Notes"),
+            std::string::npos)
+      << result.err;
+  dir_.write("latin1.csv", "Model\nGPT-3\nCaf\xe9-7B\n");
+  result = label("--models '" + path("latin1.csv") + ":Model'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("latin1.csv:3:4: invalid UTF-8"), std::string::npos) << result.err;
+  dir_.write("empty.csv", "");
+  result = label("--chips '" + path("empty.csv") + ":Hardware'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("empty.csv: empty"), std::string::npos) << result.err;
+  result = label("--models '" + path("models.csv") + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("expected FILE:COLUMN"), std::string::npos) << result.err;
+  dir_.write("bad.jsonl", "{\"id\": \"1\", \"text\": \"fine\"}\n{\"id\": 2}\n");
+  result = run_command(corpus_tool() + " label '" + path("bad.jsonl") + "' --out '" + path("out2") +
+                       "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("bad.jsonl:2: expected an object with a string \"text\""),
+            std::string::npos)
+      << result.err;
+  // A document whose text reads as an entity tag is reported and left out.
+  dir_.write("tagish/a.txt", "plain text about GPT-3\n");
+  dir_.write("tagish/b.txt", "a literal <model> tag in the text\n");
+  result = run_command(corpus_tool() + " label '" + path("tagish") + "' --out '" + path("out3") +
+                       "' --progress none");
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("skipped b.txt"), std::string::npos) << result.err;
+  EXPECT_TRUE(std::filesystem::exists(path("out3/a.txt")));
+  EXPECT_FALSE(std::filesystem::exists(path("out3/b.txt")));
+  // An existing, non-empty output folder is never written into.
+  result =
+      run_command(corpus_tool() + " label '" + path("papers") + "' --out '" + path("papers") + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("exists and is not an empty directory"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path("out2")));
+}
+
+}  // namespace
+}  // namespace ner

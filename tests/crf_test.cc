@@ -164,6 +164,133 @@ TEST(Crf, PaddingDoesNotChangeTheLikelihood) {
   EXPECT_TRUE(crf->named_parameters()["transitions"].grad().defined());
 }
 
+// A CRF with random scores (under the BIO rules), and a batch of two
+// sequences, the second one padded after 4 pieces, with valid tags.
+struct PartialCase {
+  LabelSet set{TagScheme::kBio};
+  Crf crf{transition_rules(set)};
+  torch::Tensor emissions, tags, mask;
+
+  explicit PartialCase(std::uint64_t seed) {
+    torch::manual_seed(seed);
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& parameter : crf->parameters())
+        parameter.normal_(0.0, 1.0);
+    }
+    emissions = torch::randn({2, 6, static_cast<int64_t>(set.size())});
+    tags = torch::zeros({2, 6}, torch::kLong);
+    tags[0][1] = set.begin(EntityType::kModel);
+    tags[0][2] = set.inside(EntityType::kModel);
+    tags[0][4] = set.begin(EntityType::kYear);
+    tags[1][0] = set.begin(EntityType::kHardware);
+    mask = torch::ones({2, 6}, torch::kBool);
+    mask[1][4] = false;
+    mask[1][5] = false;
+  }
+  // Known pieces allow their tag, the pieces of `unknown` allow every label.
+  torch::Tensor allowed(const torch::Tensor& unknown) const {
+    return torch::one_hot(tags, static_cast<int64_t>(set.size()))
+        .to(torch::kBool)
+        .logical_or(unknown.unsqueeze(-1));
+  }
+};
+
+TEST(PartialCrf, EqualsTheFullLikelihoodWhenNothingIsUnknown) {
+  PartialCase c(21);
+  const auto none = torch::zeros({2, 6}, torch::kBool);
+  for (const CrfPartition partition : {CrfPartition::kSequential, CrfPartition::kParallelScan}) {
+    const auto full = c.crf->log_likelihood(c.emissions, c.tags, c.mask, partition);
+    const auto partial =
+        c.crf->partial_log_likelihood(c.emissions, c.allowed(none), c.mask, partition);
+    EXPECT_TRUE(torch::allclose(full, partial, 1e-4, 1e-4)) << full << partial;
+    EXPECT_LT(full.max().item<double>(), -0.1) << "a real likelihood, not trivially zero";
+  }
+}
+
+TEST(PartialCrf, IsZeroWhenEverythingIsUnknown) {
+  PartialCase c(22);
+  const auto all = torch::ones({2, 6}, torch::kBool);
+  const auto partial = c.crf->partial_log_likelihood(c.emissions, c.allowed(all), c.mask);
+  EXPECT_TRUE(torch::allclose(partial, torch::zeros({2}), 0, 1e-4)) << partial;
+}
+
+TEST(PartialCrf, SumsTheProbabilityOfEveryConsistentPath) {
+  PartialCase c(23);
+  auto unknown = torch::zeros({2, 6}, torch::kBool);
+  unknown[0][2] = true;
+  unknown[0][3] = true;
+  const auto partial = c.crf->partial_log_likelihood(c.emissions, c.allowed(unknown), c.mask);
+  // Enumerate the 13 x 13 labels of pieces 2 and 3 of the first sequence.
+  const auto labels = static_cast<int64_t>(c.set.size());
+  std::vector<double> likelihoods;
+  for (int64_t a = 0; a < labels; ++a) {
+    for (int64_t b = 0; b < labels; ++b) {
+      auto tags = c.tags.slice(0, 0, 1).clone();
+      tags[0][2] = a;
+      tags[0][3] = b;
+      likelihoods.push_back(
+          c.crf->log_likelihood(c.emissions.slice(0, 0, 1), tags, c.mask.slice(0, 0, 1))
+              .item<double>());
+    }
+  }
+  const double expected = torch::tensor(likelihoods, torch::kDouble).logsumexp(0).item<double>();
+  EXPECT_NEAR(partial[0].item<double>(), expected, 1e-4);
+  // More freedom, more probability: the consistent paths include the tagged one.
+  const auto full = c.crf->log_likelihood(c.emissions, c.tags, c.mask);
+  EXPECT_GT(partial[0].item<double>(), full[0].item<double>() + 1e-3);
+  EXPECT_NEAR(partial[1].item<double>(), full[1].item<double>(), 1e-4);
+}
+
+TEST(PartialCrf, GradientMatchesFiniteDifferences) {
+  PartialCase c(24);
+  auto unknown = torch::zeros({2, 6}, torch::kBool);
+  unknown[0][0] = true;
+  unknown[0][3] = true;
+  unknown[1][1] = true;
+  const auto allowed = c.allowed(unknown);
+  const auto emissions = c.emissions.clone().set_requires_grad(true);
+  c.crf->partial_log_likelihood(emissions, allowed, c.mask).sum().backward();
+  const auto analytic_emissions = emissions.grad().clone();
+  auto transitions = c.crf->named_parameters()["transitions"];
+  const auto analytic_transitions = transitions.grad().clone();
+  const auto value = [&] {
+    torch::NoGradGuard no_grad;
+    return c.crf->partial_log_likelihood(c.emissions, allowed, c.mask).sum().item<double>();
+  };
+  constexpr double kStep = 1e-2;
+  const auto check = [&](torch::Tensor target, const torch::Tensor& analytic,
+                         const std::vector<int64_t>& where) {
+    torch::NoGradGuard no_grad;
+    const std::vector<torch::indexing::TensorIndex> at(where.begin(), where.end());
+    auto element = target.index(at);
+    const double original = element.item<double>();
+    element.fill_(original + kStep);
+    const double up = value();
+    element.fill_(original - kStep);
+    const double down = value();
+    element.fill_(original);
+    const double numeric = (up - down) / (2 * kStep);
+    EXPECT_NEAR(analytic.index(at).item<double>(), numeric, 2e-3)
+        << "at " << where[0] << "," << where[1];
+  };
+  const auto o = LabelSet::kOutside;
+  const auto b_model = c.set.begin(EntityType::kModel);
+  const auto i_model = c.set.inside(EntityType::kModel);
+  for (const std::vector<int64_t>& where : std::vector<std::vector<int64_t>>{{0, 0, o},
+                                                                             {0, 0, b_model},
+                                                                             {0, 3, i_model},
+                                                                             {0, 3, o},
+                                                                             {0, 1, b_model},
+                                                                             {1, 1, 5},
+                                                                             {1, 2, o},
+                                                                             {1, 5, o}})
+    check(c.emissions, analytic_emissions, where);
+  for (const std::vector<int64_t>& where :
+       std::vector<std::vector<int64_t>>{{o, o}, {o, b_model}, {b_model, i_model}, {i_model, o}})
+    check(transitions, analytic_transitions, where);
+}
+
 // The parallel scan is the sequential forward algorithm regrouped: the same
 // likelihoods and the same gradients, for odd and even lengths, padding and
 // one-piece sequences, in both tag schemes. Both algorithms run on each

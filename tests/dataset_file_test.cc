@@ -20,6 +20,7 @@ DatasetFile sample_dataset() {
   dataset.label_names = {"O", "B-model", "I-model"};
   dataset.report_json = R"({"misaligned_boundaries": 0})";
   dataset.vocab_size = 321;
+  dataset.corpora = {{"generated", 1.0f, true}, {"real text", 2.5f, false}};
   DatasetSplit& train = dataset.split(Split::kTrain);
   train.label_source = "weak";
   train.document_names = {"a.txt", "dir/Σ b.txt"};
@@ -27,7 +28,9 @@ DatasetFile sample_dataset() {
       {"a.txt", "GPT-3 in 2020", {{EntityType::kModel, 0, 5}, {EntityType::kYear, 9, 13}}});
   train.add_document({"dir/Σ b.txt", "\u00e9t\u00e9 BERT", {{EntityType::kModel, 6, 10}}});
   train.piece_ids = {5, 6, 7, 8, 9};
+  train.document_corpus = {0, 1};
   train.labels = {0, 1, 2, 0, 1};
+  train.unknown = {1, 0, 0, 1, 0};
   train.piece_begin = {0, 3, 7, 0, 4};
   train.piece_content_begin = {0, 4, 7, 0, 5};
   train.piece_end = {3, 7, 9, 4, 8};
@@ -52,6 +55,11 @@ TEST(DatasetFile, ReadsBackExactlyWhatWasWritten) {
   EXPECT_EQ(read.label_names, written.label_names);
   EXPECT_EQ(read.report_json, written.report_json);
   EXPECT_EQ(read.vocab_size, 321);
+  ASSERT_EQ(read.corpora.size(), 2u);
+  EXPECT_EQ(read.corpora[1].name, "real text");
+  EXPECT_EQ(read.corpora[1].weight, 2.5f);
+  EXPECT_TRUE(read.corpora[0].has_gold);
+  EXPECT_FALSE(read.corpora[1].has_gold);
   for (const Split split : kSplits) {
     const DatasetSplit& a = written.split(split);
     const DatasetSplit& b = read.split(split);
@@ -65,6 +73,8 @@ TEST(DatasetFile, ReadsBackExactlyWhatWasWritten) {
     EXPECT_TRUE(b.has_documents());
     EXPECT_EQ(a.piece_ids, b.piece_ids);
     EXPECT_EQ(a.labels, b.labels);
+    EXPECT_EQ(a.unknown, b.unknown);
+    EXPECT_EQ(a.document_corpus, b.document_corpus);
     EXPECT_EQ(a.piece_begin, b.piece_begin);
     EXPECT_EQ(a.piece_content_begin, b.piece_content_begin);
     EXPECT_EQ(a.piece_end, b.piece_end);

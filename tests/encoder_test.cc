@@ -223,3 +223,49 @@ TEST(Encoder, LearnsOneBatch) {
 
 }  // namespace
 }  // namespace ner
+
+namespace ner {
+namespace {
+
+// Unknown pieces (kUnknownLabel) are left out of the softmax loss and summed
+// over by the CRF loss; with none, both losses are what they were.
+TEST(NerModelLoss, UnknownPiecesAreLeftOutOrMarginalisedOver) {
+  torch::manual_seed(12);
+  const LabelSet set(TagScheme::kBio);
+  ModelConfig config;
+  config.vocab_size = 40;
+  config.num_labels = static_cast<int>(set.size());
+  config.d_model = 16;
+  config.layers = 1;
+  config.heads = 2;
+  config.ffn = 32;
+  config.max_positions = 8;
+  const auto logits = torch::randn({2, 6, config.num_labels});
+  auto attend = torch::ones({2, 6}, torch::kBool);
+  attend[1][5] = false;
+  auto labels = torch::zeros({2, 6}, torch::kLong);
+  labels[0][1] = set.begin(EntityType::kModel);
+  labels[0][2] = set.inside(EntityType::kModel);
+  labels[1][5] = kIgnoredLabel;
+  auto with_unknown = labels.clone();
+  with_unknown[0][3] = kUnknownLabel;
+  with_unknown[1][0] = kUnknownLabel;
+  auto ignored = labels.clone();
+  ignored[0][3] = kIgnoredLabel;
+  ignored[1][0] = kIgnoredLabel;
+
+  config.decoder = DecoderKind::kSoftmax;
+  NerModel softmax(config, transition_rules(set));
+  EXPECT_NEAR(softmax->loss(logits, with_unknown, attend, 0.0).item<double>(),
+              softmax->loss(logits, ignored, attend, 0.0).item<double>(), 1e-6);
+
+  config.decoder = DecoderKind::kCrf;
+  NerModel crf(config, transition_rules(set));
+  const double known = crf->loss(logits, labels, attend, 0.0).item<double>();
+  const double partial = crf->loss(logits, with_unknown, attend, 0.0).item<double>();
+  EXPECT_LT(partial, known) << "more label sequences fit, so the loss falls";
+  EXPECT_GT(partial, 0.0);
+}
+
+}  // namespace
+}  // namespace ner

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -147,6 +148,71 @@ TEST_F(PrepareTest, GoldTwinWithDifferentTextIsRejected) {
         << message;
   }
   EXPECT_FALSE(std::filesystem::exists(scratch.path() / "out.h5"));
+}
+
+TEST_F(PrepareTest, WeakTrainingTextHasUnknownPiecesAndGoldHasNone) {
+  const auto unknown = [&](Split split) {
+    const auto& mask = dataset_->split(split).unknown;
+    return static_cast<std::size_t>(std::count(mask.begin(), mask.end(), 1));
+  };
+  EXPECT_GT(unknown(Split::kTrain), 0u) << "untagged mentions of the weak corpus";
+  EXPECT_EQ(unknown(Split::kDev), 0u);
+  EXPECT_EQ(unknown(Split::kTest), 0u);
+  EXPECT_EQ(report_.unknown_pieces[0], unknown(Split::kTrain));
+  // An unknown piece never carries an entity label.
+  const DatasetSplit& train = dataset_->split(Split::kTrain);
+  for (std::size_t p = 0; p < train.unknown.size(); ++p) {
+    if (train.unknown[p] != 0) {
+      ASSERT_EQ(train.labels[p], LabelSet::kOutside) << p;
+    }
+  }
+  PrepareOptions all_known = options(dir() / "all-known.h5");
+  all_known.config.weak_unknown = false;
+  prepare_dataset(all_known);
+  const DatasetFile known = read_dataset_file(all_known.out);
+  const auto& known_mask = known.split(Split::kTrain).unknown;
+  EXPECT_EQ(std::count(known_mask.begin(), known_mask.end(), 1), 0);
+}
+
+TEST_F(PrepareTest, SeveralCorporaAreSplitOnTheirOwnAndRecorded) {
+  testing::TempDir scratch;
+  corpus::GeneratorOptions generator;
+  generator.documents = 60;
+  generator.seed = 9;
+  corpus::write_corpus(generator, corpus::WriteOptions{scratch.path() / "other", {}, false, 1, {}});
+  PrepareOptions mixture = options(scratch.path() / "mixture.h5");
+  mixture.data.clear();
+  mixture.gold.clear();
+  mixture.corpora = {
+      parse_prepare_corpus("generated=" + (dir() / "weak").string() +
+                           ",gold=" + (dir() / "gold").string()),
+      parse_prepare_corpus("real=" + (scratch.path() / "other").string() + ",weight=2.5")};
+  const PrepareReport report = prepare_dataset(mixture);
+  const DatasetFile dataset = read_dataset_file(mixture.out);
+  ASSERT_EQ(dataset.corpora.size(), 2u);
+  EXPECT_EQ(dataset.corpora[0].name, "generated");
+  EXPECT_TRUE(dataset.corpora[0].has_gold);
+  EXPECT_EQ(dataset.corpora[1].weight, 2.5f);
+  EXPECT_FALSE(dataset.corpora[1].has_gold);
+  EXPECT_EQ(dataset.split(Split::kDev).label_source, "mixed");
+  std::size_t real_documents = 0;
+  for (const Split split : kSplits) {
+    const DatasetSplit& data = dataset.split(split);
+    for (std::size_t d = 0; d < data.document_names.size(); ++d) {
+      const std::string prefix = data.document_corpus[d] == 0 ? "generated/" : "real/";
+      EXPECT_EQ(data.document_names[d].rfind(prefix, 0), 0u) << data.document_names[d];
+      real_documents += data.document_corpus[d] == 1 ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(real_documents, 60u);
+  // The generated corpus splits exactly as it does alone.
+  EXPECT_EQ(report.corpora[0]["documents"]["dev"].get<std::size_t>(),
+            dataset_->split(Split::kDev).document_names.size());
+  EXPECT_THROW(parse_prepare_corpus("noname"), Error);
+  EXPECT_THROW(parse_prepare_corpus("a=dir,weight=0"), Error);
+  EXPECT_THROW(parse_prepare_corpus("a=dir,weight=x"), Error);
+  EXPECT_THROW(parse_prepare_corpus("a=dir,colour=red"), Error);
+  EXPECT_THROW(parse_prepare_corpus("a/b=dir"), Error);
 }
 
 TEST(PrepareFolders, FolderSplitFromTheGeneratorsNameSplit) {

@@ -36,7 +36,27 @@ TEST(NerTrainCli, PrepareThroughNerTrain) {
   EXPECT_NE(result.err.find("split by hash"), std::string::npos) << result.err;
   const auto stats = run_command(kCorpus + " stats --json --dataset '" + dataset + "'");
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
-  EXPECT_EQ(nlohmann::json::parse(stats.out)["splits"]["test"]["label_source"], "gold");
+  const auto stats_json = nlohmann::json::parse(stats.out);
+  EXPECT_EQ(stats_json["splits"]["test"]["label_source"], "gold");
+  EXPECT_GT(stats_json["splits"]["train"]["unknown_pieces_in_windows"].get<int>(), 0);
+  EXPECT_EQ(stats_json["splits"]["test"]["unknown_pieces_in_windows"].get<int>(), 0);
+  const auto table = run_command(kCorpus + " stats --dataset '" + dataset + "'");
+  EXPECT_NE(table.out.find("(unknown)"), std::string::npos) << table.out;
+
+  // Two corpora, one with a gold twin; --gold goes with --data only.
+  const auto mixture = run_command(
+      kTrain + " prepare --config '" + config + "' --corpus 'gen=" + weak + ",gold=" + gold +
+      "' --corpus 'more=" + weak + ",weight=3' --out '" + dataset + "'");
+  ASSERT_EQ(mixture.exit_code, 0) << mixture.err;
+  EXPECT_NE(mixture.err.find("corpus more: no gold twin"), std::string::npos) << mixture.err;
+  const auto mixed =
+      nlohmann::json::parse(run_command(kCorpus + " stats --json --dataset '" + dataset + "'").out);
+  EXPECT_EQ(mixed["corpora"][1]["weight"], 3.0);
+  EXPECT_EQ(mixed["splits"]["test"]["label_source"], "mixed");
+  const auto both = run_command(kTrain + " prepare --data '" + weak + "' --corpus 'a=" + weak +
+                                "' --out '" + dataset + "'");
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--corpus NAME=PATH"), std::string::npos) << both.err;
 
   const auto weak_only = run_command(kTrain + " prepare --config '" + config + "' --data '" + weak +
                                      "' --out '" + dataset + "'");

@@ -51,7 +51,8 @@ class TrainTest : public ::testing::Test {
     fs::create_directories(root / "same");
     for (const char* split : {"train", "dev", "test"})
       fs::copy(root / "g20", root / "same" / split, fs::copy_options::recursive);
-    prepare(root / "same", root / "same.h5", "--set data.weak_label_repair=false");
+    prepare(root / "same", root / "same.h5",
+            "--set data.weak_label_repair=false --set data.weak_unknown=false");
 
     ASSERT_EQ(run_command(kCorpus + " generate --docs 120 --seed 5 --out '" +
                           (root / "w").string() + "' --gold '" + (root / "g").string() + "'")
@@ -101,6 +102,8 @@ TEST_F(TrainTest, TinyModelLearnsTwentyDocumentsToDevF1One) {
   EXPECT_DOUBLE_EQ(dev.at("micro").at("strict").at("f1").get<double>(), 1.0) << dev.dump(2);
   EXPECT_GT(dev.at("micro").at("strict").at("gold").get<int>(), 100);
   EXPECT_EQ(outcome.metrics.at("label_source").at("dev"), "weak");
+  EXPECT_DOUBLE_EQ(outcome.metrics.at("dev").at("per_corpus").at("corpus").at("f1").get<double>(),
+                   1.0);
   for (const char* file : {"best.pt", "last.pt", "config.yaml", "run.json", "tokenizer.model",
                            "metrics.json", "log.jsonl", "model.nerm"})
     EXPECT_TRUE(fs::is_regular_file(path("overfit") / file)) << file;

@@ -61,6 +61,7 @@ TEST(Windows, SplitDocumentsRebuildsEachDocumentOnce) {
     for (std::size_t i = first; i < first + count; ++i) {
       split.piece_ids.push_back(static_cast<std::int32_t>(100 * document + i));
       split.labels.push_back(static_cast<std::int8_t>(i % 3));
+      split.unknown.push_back(0);
       split.piece_begin.push_back(static_cast<std::int64_t>(2 * i));
       split.piece_content_begin.push_back(static_cast<std::int64_t>(2 * i));
       split.piece_end.push_back(static_cast<std::int64_t>(2 * i + 2));

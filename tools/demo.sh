@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# The main job on the embedded data: generate the default corpus (weak labels
-# plus gold twins), prepare it into a dataset, train the `small` model on it and
-# print its held-out per-type F1 (scored against gold); when ../shared/real-dev
-# is present, score the model on those real papers too; finally tag a new raw
-# paper with ner-tag, print it, score it against its gold twin, write HTML.
-# Usage: tools/demo.sh [DOCS]   (default 3000)
+# The main job. When ../shared/real-text is present: distant-label a subset
+# of that real text with the tables of ../shared/knowledge, generate a
+# synthetic corpus, train the `small` model on both (tools/train_real_text.sh)
+# and score it on ../shared/real-dev. Otherwise: generate the default corpus
+# (weak labels plus gold twins), prepare it, train on it alone and print its
+# held-out per-type F1 (scored against gold). Either way, finally tag a new
+# raw paper with ner-tag, print it, score it against its gold twin, write HTML.
+# Usage: tools/demo.sh [DOCS]   (default 3000 generated documents; 800 with real text)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-docs="${1:-3000}"
 tools/setup.sh
-
 corpus_tool=build/tools/corpus/ner-corpus
 demo=build/demo
+
+if [[ -d ../shared/real-text ]]; then
+  docs="${1:-800}"
+  echo "==> real text found in ../shared/real-text: training on it and on $docs generated documents"
+  # A subset keeps the demo within about 20 minutes on 2 cores.
+  tools/train_real_text.sh --docs "$docs" --arxiv-docs 100 --epochs 2 --out "$demo/real-text"
+  run=$demo/real-text/run
+else
+docs="${1:-3000}"
+echo "==> no ../shared/real-text: training on the generated corpus alone"
+
 rm -rf "$demo/corpus" "$demo/gold"
 echo "==> ner-corpus generate --docs $docs --seed 1 --out $demo/corpus --gold $demo/gold"
 "$corpus_tool" generate --docs "$docs" --seed 1 --out "$demo/corpus" --gold "$demo/gold"
@@ -44,6 +55,7 @@ if [[ -d ../shared/real-dev ]]; then
   echo
   echo "==> tools/score_real_dev.sh $run   (real papers, gold tags; never trained on)"
   tools/score_real_dev.sh "$run"
+fi
 fi
 
 paper=$demo/paper

@@ -1,6 +1,9 @@
 #include "train/batches.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
 
@@ -14,16 +17,53 @@ std::int64_t window_length(const DatasetSplit& split, std::size_t window) {
   return split.window_offsets[window + 1] - split.window_offsets[window];
 }
 
+// The windows of `shuffled` regrouped by corpus and drawn by weight (see
+// make_batches), keeping the shuffled order inside each corpus.
+std::vector<std::size_t> weighted_draw(const DatasetSplit& split,
+                                       const std::vector<std::size_t>& shuffled,
+                                       const std::vector<double>& weights,
+                                       std::mt19937_64& random) {
+  std::vector<std::vector<std::size_t>> by_corpus(weights.size());
+  for (const std::size_t w : shuffled) {
+    const auto corpus = static_cast<std::size_t>(
+        split.document_corpus[static_cast<std::size_t>(split.window_document[w])]);
+    if (corpus >= weights.size())
+      throw Error(
+          fmt::format("a window of corpus {} but {} corpus weights", corpus, weights.size()));
+    by_corpus[corpus].push_back(w);
+  }
+  double total_weight = 0;
+  for (std::size_t c = 0; c < weights.size(); ++c)
+    total_weight += by_corpus[c].empty() ? 0.0 : weights[c];
+  std::vector<std::size_t> drawn;
+  drawn.reserve(shuffled.size());
+  double share_so_far = 0;
+  for (std::size_t c = 0; c < weights.size(); ++c) {
+    if (by_corpus[c].empty()) continue;
+    // Cumulative rounding: the quotas add up to exactly the split's windows.
+    const auto before = static_cast<std::size_t>(std::llround(share_so_far * shuffled.size()));
+    share_so_far += weights[c] / total_weight;
+    const auto after = static_cast<std::size_t>(std::llround(share_so_far * shuffled.size()));
+    for (std::size_t k = 0; k < after - before; ++k)
+      drawn.push_back(by_corpus[c][k % by_corpus[c].size()]);
+  }
+  std::shuffle(drawn.begin(), drawn.end(), random);
+  return drawn;
+}
+
 }  // namespace
 
 std::vector<std::vector<std::size_t>> make_batches(const DatasetSplit& split,
                                                    std::size_t batch_size, bool shuffle,
-                                                   std::uint64_t seed, std::uint64_t epoch) {
+                                                   std::uint64_t seed, std::uint64_t epoch,
+                                                   const std::vector<double>& corpus_weights) {
   if (batch_size == 0) throw Error("batch size must be positive");
   std::vector<std::size_t> order(split.window_count());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 random(seed * 0x9E3779B97F4A7C15ull + epoch);
   if (shuffle) std::shuffle(order.begin(), order.end(), random);
+  if (shuffle && corpus_weights.size() > 1)
+    order = weighted_draw(split, order, corpus_weights, random);
   // Sort by length inside chunks: batches are nearly uniform in length while
   // the epoch still mixes documents.
   const std::size_t chunk = shuffle ? batch_size * 50 : order.size();
@@ -85,7 +125,8 @@ BatchTensors batch_tensors(const DatasetSplit& split, const std::vector<std::siz
       const auto k = static_cast<std::size_t>(first + t);
       id_rows[row][t] = split.piece_ids[k];
       attend_rows[row][t] = true;
-      label_rows[row][t] = window_labels[static_cast<std::size_t>(t)];
+      label_rows[row][t] =
+          split.unknown[k] != 0 ? kUnknownLabel : window_labels[static_cast<std::size_t>(t)];
     }
     batch.real_pieces += length;
   }

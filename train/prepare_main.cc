@@ -19,6 +19,7 @@ struct PrepareCommand {
   std::string config;
   std::string data;
   std::string gold;
+  std::vector<std::string> corpora;
   std::string out;
   std::string tokenizer;
   std::string on_error = "fail";
@@ -33,10 +34,15 @@ int run_prepare(const PrepareCommand& command) {
     fmt::print("{}", ner::to_yaml(options.config));
     return ner::kExitSuccess;
   }
-  if (command.data.empty() || command.out.empty())
-    throw ner::Error("prepare needs --data DIR and --out FILE.h5");
+  if (command.data.empty() == command.corpora.empty() || command.out.empty())
+    throw ner::Error(
+        "prepare needs --data DIR (or one --corpus NAME=PATH per corpus) and --out FILE.h5");
+  if (!command.gold.empty() && command.data.empty())
+    throw ner::Error("--gold goes with --data; with --corpus write NAME=PATH,gold=DIR");
   options.data = command.data;
   options.gold = command.gold;
+  for (const std::string& corpus : command.corpora)
+    options.corpora.push_back(ner::parse_prepare_corpus(corpus));
   options.out = command.out;
   options.tokenizer_model = command.tokenizer;
   options.on_error = ner::parse_on_error(command.on_error);
@@ -57,8 +63,12 @@ int run_prepare(const PrepareCommand& command) {
       report.misaligned_boundaries, report.boundaries,
       report.boundaries == 0 ? 0.0 : 100.0 * report.misaligned_boundaries / report.boundaries,
       report.unrepresentable_spans, report.repaired_spans);
-  if (command.gold.empty()) {
-    fmt::print(stderr, "prepare: no --gold twin: dev and test will be scored on weak labels\n");
+  for (const auto& corpus : report.corpora) {
+    if (corpus["gold"].get<std::string>().empty()) {
+      fmt::print(
+          stderr, "prepare: {}no gold twin: its dev and test are scored on weak labels\n",
+          report.corpora.size() > 1 ? "corpus " + corpus["name"].get<std::string>() + ": " : "");
+    }
   }
   return report.skipped_documents > 0 ? ner::kExitPartial : ner::kExitSuccess;
 }
@@ -82,6 +92,9 @@ int main(int argc, char** argv) {
   prepare->add_option(
       "--gold", prepare_command.gold,
       "Gold twin of the corpus (same relative paths and plain text): dev and test take its labels");
+  prepare->add_option("--corpus", prepare_command.corpora,
+                      "One corpus of a mixture, NAME=PATH[,weight=W][,gold=DIR] (repeatable): "
+                      "each is split on its own, and training draws its windows by weight");
   prepare->add_option("--out", prepare_command.out, "Dataset file to write (HDF5)");
   prepare->add_option("--tokenizer", prepare_command.tokenizer,
                       "Reuse this SentencePiece model instead of training one");

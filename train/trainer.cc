@@ -46,6 +46,8 @@ std::int64_t parameter_count(torch::nn::Module& model) {
 }
 
 std::string scored_on_note(const std::string& label_source) {
+  if (label_source == "mixed")
+    return "gold labels where a corpus has a gold twin, WEAK labels elsewhere (see per corpus)";
   return label_source == "gold"
              ? "gold labels"
              : "WEAK labels (no gold twin was given to prepare: scores understate quality)";
@@ -64,6 +66,9 @@ class Trainer {
   TrainOutcome finish();
   EvaluationSettings evaluation_settings() const;
   StepStatus status() const;
+  std::vector<double> corpus_weights() const;
+  // Strict micro F1 (and counts) of each corpus's documents in `split`.
+  nlohmann::json per_corpus(Split split, const SplitEvaluation& evaluation) const;
 
   TrainRequest request_;
   RunDirectory directory_;
@@ -149,9 +154,10 @@ Trainer::Trainer(const TrainRequest& request)
   if (options_.precision == Precision::kFp16) scaler_.emplace();
 
   const DatasetSplit& train = dataset_.split(Split::kTrain);
-  batches_per_epoch_ = static_cast<std::int64_t>(
-      make_batches(train, static_cast<std::size_t>(options_.batch_size), true, options_.seed, 0)
-          .size());
+  batches_per_epoch_ =
+      static_cast<std::int64_t>(make_batches(train, static_cast<std::size_t>(options_.batch_size),
+                                             true, options_.seed, 0, corpus_weights())
+                                    .size());
 
   if (request.resume) {
     progress_ =
@@ -320,6 +326,7 @@ bool Trainer::evaluate_and_checkpoint() {
                {"precision", dev.scores.micro_strict().precision()},
                {"recall", dev.scores.micro_strict().recall()},
                {"f1_per_type", per_type},
+               {"per_corpus", per_corpus(Split::kDev, dev)},
                {"loss", dev.loss},
                {"best_f1", progress_.best_f1},
                {"seconds", seconds_since(start)}});
@@ -329,11 +336,46 @@ bool Trainer::evaluate_and_checkpoint() {
       epoch_shown, options_.epochs, progress_.step, progress_.total_steps, smoothed_loss_, dev.loss,
       f1, improved ? " *" : "", progress_.best_f1, progress_.best_step, smoothed_rate_,
       format_duration(progress_.train_seconds)));
+  if (dataset_.corpora.size() > 1) {
+    std::string line = "  dev F1 per corpus:";
+    const nlohmann::json corpora = per_corpus(Split::kDev, dev);
+    for (const auto& [name, scores] : corpora.items())
+      line += fmt::format(" {} {:.4f} ({})", name, scores["f1"].get<double>(),
+                          scores["label_source"].get<std::string>());
+    display_.line(line);
+  }
   if (stop) {
     display_.line(fmt::format("early stopping: dev F1 has not improved in {} evaluations",
                               options_.patience));
   }
   return !stop;
+}
+
+std::vector<double> Trainer::corpus_weights() const {
+  std::vector<double> weights;
+  for (const DatasetCorpus& corpus : dataset_.corpora)
+    weights.push_back(corpus.weight);
+  return weights;
+}
+
+nlohmann::json Trainer::per_corpus(Split split, const SplitEvaluation& evaluation) const {
+  const DatasetSplit& data = dataset_.split(split);
+  std::vector<SpanEvaluator> evaluators(dataset_.corpora.size());
+  for (std::size_t d = 0; d < evaluation.gold.size() && d < data.document_corpus.size(); ++d) {
+    evaluators[static_cast<std::size_t>(data.document_corpus[d])].add(evaluation.gold[d],
+                                                                      evaluation.predicted[d]);
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t c = 0; c < evaluators.size(); ++c) {
+    const Counts micro = evaluators[c].scores().micro_strict();
+    out[dataset_.corpora[c].name] = {
+        {"label_source", dataset_.corpora[c].has_gold && split != Split::kTrain ? "gold" : "weak"},
+        {"f1", micro.f1()},
+        {"precision", micro.precision()},
+        {"recall", micro.recall()},
+        {"gold", micro.gold}};
+  }
+  return out;
 }
 
 TrainOutcome Trainer::run() {
@@ -350,9 +392,9 @@ TrainOutcome Trainer::run() {
   bool keep_going = !progress_.finished;
   while (keep_going && progress_.step < progress_.total_steps &&
          progress_.epoch < options_.epochs) {
-    const auto batches =
-        make_batches(dataset_.split(Split::kTrain), static_cast<std::size_t>(options_.batch_size),
-                     true, options_.seed, static_cast<std::uint64_t>(progress_.epoch));
+    const auto batches = make_batches(
+        dataset_.split(Split::kTrain), static_cast<std::size_t>(options_.batch_size), true,
+        options_.seed, static_cast<std::uint64_t>(progress_.epoch), corpus_weights());
     while (progress_.batch_in_epoch < static_cast<std::int64_t>(batches.size()) &&
            progress_.step < progress_.total_steps) {
       if (request_.stop_after_steps > 0 && steps_this_run >= request_.stop_after_steps) {
@@ -416,8 +458,14 @@ TrainOutcome Trainer::finish() {
        progress_.train_seconds > 0
            ? static_cast<double>(progress_.pieces_seen) / progress_.train_seconds
            : 0.0},
-      {"dev", {{"documents", dev.documents}, {"scores", dev.scores.to_json()}}},
-      {"test", {{"documents", test.documents}, {"scores", test.scores.to_json()}}}};
+      {"dev",
+       {{"documents", dev.documents},
+        {"scores", dev.scores.to_json()},
+        {"per_corpus", per_corpus(Split::kDev, dev)}}},
+      {"test",
+       {{"documents", test.documents},
+        {"scores", test.scores.to_json()},
+        {"per_corpus", per_corpus(Split::kTest, test)}}}};
   directory_.write_metrics(metrics);
   log_->write({{"event", "test"},
                {"step", progress_.best_step},
@@ -427,6 +475,16 @@ TrainOutcome Trainer::finish() {
       fmt::format("held-out test split: {} documents, scored against {}; best checkpoint (step {})",
                   test.documents, scored_on_note(dataset_.split(Split::kTest).label_source),
                   progress_.best_step));
+  if (dataset_.corpora.size() > 1) {
+    const nlohmann::json corpora = metrics["test"]["per_corpus"];
+    for (const auto& [name, scores] : corpora.items()) {
+      display_.line(
+          fmt::format("  test corpus {}: strict micro F1 {:.4f} (P {:.4f}, R {:.4f}) "
+                      "against {} labels",
+                      name, scores["f1"].get<double>(), scores["precision"].get<double>(),
+                      scores["recall"].get<double>(), scores["label_source"].get<std::string>()));
+    }
+  }
   TrainOutcome outcome;
   outcome.finished = true;
   outcome.metrics = std::move(metrics);

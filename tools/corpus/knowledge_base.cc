@@ -1,381 +1,120 @@
 #include "tools/corpus/knowledge_base.h"
 
+#include <fmt/format.h>
+
+#include <string_view>
+#include <utility>
+
+#include "base/error.h"
+#include "datasets/builtin_knowledge.h"
+
 namespace ner::corpus {
 namespace {
 
+// The generator picks from every list, so an empty one is an error here
+// rather than undefined behaviour later.
+std::vector<std::string> non_empty_list(const KnowledgeTable& table, std::size_t row,
+                                        std::string_view column) {
+  std::vector<std::string> items = split_knowledge_list(table.rows[row][table.column(column)]);
+  if (items.empty()) {
+    throw Error(
+        fmt::format("{}:{}: the column '{}' is empty", table.source, table.row_lines[row], column));
+  }
+  return items;
+}
+
+std::vector<std::string> word_list(std::string_view file_name, std::string_view column) {
+  const KnowledgeTable table = builtin_knowledge_table(file_name);
+  if (table.rows.empty()) throw Error(fmt::format("{}: no rows", table.source));
+  const std::size_t index = table.column(column);
+  std::vector<std::string> words;
+  words.reserve(table.rows.size());
+  for (const std::vector<std::string>& row : table.rows)
+    words.push_back(row[index]);
+  return words;
+}
+
+std::vector<Chip> read_chips() {
+  const KnowledgeTable table = builtin_knowledge_table("chips.tsv");
+  if (table.rows.empty()) throw Error(fmt::format("{}: no rows", table.source));
+  const std::size_t vendor = table.column("vendor");
+  const std::size_t name = table.column("name");
+  const std::size_t variants = table.column("variants");
+  std::vector<Chip> chips;
+  for (std::size_t row = 0; row < table.rows.size(); ++row) {
+    Chip chip;
+    chip.vendor = table.rows[row][vendor];
+    chip.name = table.rows[row][name];
+    chip.variants = split_knowledge_list(table.rows[row][variants]);
+    chip.units = non_empty_list(table, row, "units");
+    chips.push_back(std::move(chip));
+  }
+  return chips;
+}
+
+bool yes_or_no(const KnowledgeTable& table, std::size_t row, std::string_view column) {
+  const std::string& value = table.rows[row][table.column(column)];
+  if (value == "yes") return true;
+  if (value == "no") return false;
+  throw Error(fmt::format("{}:{}: {} is 'yes' or 'no', not '{}'", table.source,
+                          table.row_lines[row], column, value));
+}
+
+std::vector<Country> read_countries() {
+  const KnowledgeTable table = builtin_knowledge_table("countries.tsv");
+  if (table.rows.empty()) throw Error(fmt::format("{}: no rows", table.source));
+  const std::size_t name = table.column("name");
+  const std::size_t adjective = table.column("adjective");
+  std::vector<Country> countries;
+  for (std::size_t row = 0; row < table.rows.size(); ++row) {
+    Country country;
+    country.name = table.rows[row][name];
+    country.takes_the = yes_or_no(table, row, "takes_the");
+    country.cities = non_empty_list(table, row, "cities");
+    country.organisations = non_empty_list(table, row, "organisations");
+    country.adjective = table.rows[row][adjective];
+    countries.push_back(std::move(country));
+  }
+  return countries;
+}
+
+// The generator indexes this list by value, so the values must count from 0.
+std::vector<std::string> read_number_words() {
+  const KnowledgeTable table = builtin_knowledge_table("number_words.tsv");
+  const std::size_t value = table.column("value");
+  const std::size_t word = table.column("word");
+  std::vector<std::string> words;
+  for (std::size_t row = 0; row < table.rows.size(); ++row) {
+    if (table.rows[row][value] != std::to_string(row)) {
+      throw Error(fmt::format("{}:{}: value {} where {} comes next", table.source,
+                              table.row_lines[row], table.rows[row][value], row));
+    }
+    words.push_back(table.rows[row][word]);
+  }
+  if (words.size() <= 20) {
+    throw Error(fmt::format("{}: the numbers must go up to 20 at least", table.source));
+  }
+  return words;
+}
+
 KnowledgeBase build() {
   KnowledgeBase kb;
-  kb.real_models = {
-      "GPT-2",
-      "GPT-3",
-      "GPT-3.5",
-      "GPT-4",
-      "GPT-J",
-      "GPT-J-6B",
-      "GPT-Neo",
-      "GPT-NeoX-20B",
-      "BERT",
-      "BERT-Large",
-      "RoBERTa",
-      "ALBERT",
-      "ELECTRA",
-      "XLNet",
-      "DeBERTa-v3",
-      "T5",
-      "Flan-T5",
-      "mT5",
-      "BART",
-      "PaLM",
-      "PaLM 2",
-      "LaMDA",
-      "Gemini 1.5 Pro",
-      "Gemma 2",
-      "Chinchilla",
-      "Gopher",
-      "Sparrow",
-      "Flamingo",
-      "Gato",
-      "AlphaCode",
-      "Minerva",
-      "LLaMA",
-      "LLaMA-13B",
-      "Llama 2",
-      "Llama-2-70B",
-      "Llama 3",
-      "Llama 3.1 405B",
-      "OPT-175B",
-      "OPT-66B",
-      "Galactica",
-      "BLOOM",
-      "BLOOMZ",
-      "Falcon-40B",
-      "Falcon-180B",
-      "Mistral 7B",
-      "Mixtral 8x7B",
-      "Mixtral8x22b",
-      "Qwen-72B",
-      "Qwen2.5",
-      "Yi-34B",
-      "Baichuan-7B",
-      "Baichuan 2",
-      "GLM-130B",
-      "ChatGLM-6B",
-      "DeepSeek-V2",
-      "DeepSeek-V3",
-      "DeepSeek-Coder",
-      "Phi-2",
-      "Phi-3-mini",
-      "StarCoder",
-      "Codex",
-      "Jurassic-1",
-      "Megatron-Turing NLG 530B",
-      "Nemotron-4 340B",
-      "Grok-1",
-      "DBRX",
-      "Jamba",
-      "InternLM-20B",
-      "Skywork-13B",
-      "MPT-30B",
-      "StableLM",
-      "Dolly 2.0",
-      "Cerebras-GPT",
-      "BloombergGPT",
-      "Pythia-12B",
-      "OLMo-7B",
-      "TinyLlama",
-      "Vicuna-13B",
-      "Alpaca",
-      "Switch Transformer",
-      "GShard",
-      "ERNIE 3.0",
-      "ERNIE 3.0 Titan",
-      "PanGu-α",
-      "PanGu-Σ",
-      "WuDao 2.0",
-      "HyperCLOVA",
-      "EXAONE 3.0",
-      "Claude 2",
-      "Whisper",
-      "CLIP",
-      "DALL-E 2",
-      "Imagen",
-      "Stable Diffusion",
-      "Parti",
-      "Chameleon",
-      "Aquila-7B",
-      "Zephyr-7B",
-      "Command R+",
-      "Granite-13B",
-      "Arctic",
-      "Reka Core",
-      "Sarvam-1",
-      "Jais-13B",
-      "Fugaku-LLM",
-      "PLaMo-100B",
-      "Swallow-70B",
-      "CroissantLLM",
-      "Lucie-7B",
-      "Poro 34B",
-      "Viking-13B",
-      "SEA-LION",
-      "Falcon 2",
-      "XGen-7B",
-      "Orca 2",
-      "WizardLM",
-      "Nous-Hermes-2",
-      "Solar-10.7B",
-      "Gemma-7B",
-      "BioGPT",
-      "Galactica-120B",
-      "CodeGen-16B",
-      "SantaCoder",
-      "Codestral",
-      "Mamba-2.8B",
-      "RWKV-4",
-      "RetNet",
-      "YaLM-100B",
-      "GigaChat",
-      "Kandinsky 3",
-      "Evo",
-      "ESM-2",
-      "AlphaFold 2",
-      "MT-NLG",
-      "Turing-NLG",
-      "BLOOM-176B",
-      "T0",
-      "UL2",
-      "FLAN",
-  };
-  kb.name_roots = {
-      "NeuraScale", "Aurora",  "Helix",   "Kestrel", "Orion",    "Zephyrine", "Lumen",   "Vega",
-      "Corvid",     "Strata",  "Nimbus",  "Quill",   "Borealis", "Cobalt",    "Tessera", "Halcyon",
-      "Meridian",   "Argon",   "Solace",  "Vireo",   "Pallas",   "Cygnet",    "Equinox", "Fathom",
-      "Garnet",     "Ionis",   "Juniper", "Kairo",   "Lyra",     "Marlin",    "Nova",    "Obsidian",
-      "Pioneer",    "Quasar",  "Rune",    "Sable",   "Tundra",   "Umbra",     "Vesper",  "Wren",
-      "Xylo",       "Yarrow",  "Zenith",  "Atlas",   "Beacon",   "Cinder",    "Delta",   "Ember",
-      "Falconet",   "Glacier", "Harbor",  "Indigo",  "Jasper",   "Koda",      "Lattice", "Monsoon",
-      "Nebula",     "Opal",    "Prism",   "Quantum", "Raptor",   "Sierra",    "Talon",   "Unity",
-      "Vortex",     "Willow",  "Xenon",   "Yukon",   "Zircon",   "Aether",    "Basalt",  "Cirrus",
-      "Dynamo",     "Elara",   "Ferro",   "Gale",    "Hydra",    "Iris",      "Jade",    "Kite",
-      "Loom",       "Mosaic",  "Nexa",    "Onyx",    "Pulsar",   "Raven",     "Sol",     "Titan",
-      "Ursa",       "Valkyr",  "Wisp",    "Astra",   "Bolt",     "Coral",     "Drift",   "Echo",
-      "Flux",       "Granite", "Hawk",    "Ivory",   "Jolt",     "Krypton",   "Lumina",  "Magma",
-      "Nectar",     "Orca",    "Pixel",   "Quartz",  "Ridge",    "Spire",     "Thorn",   "Verge",
-      "Amber",      "Boreal",  "Cascade", "Dune",    "Eon",      "Fable",     "Geode",   "Hearth",
-      "Inkwell",    "Kelp",    "Lumos",   "Mirage",  "Noctis",   "Oriel",     "Petra",   "Rill",
-      "Saga",       "Terra",   "Vanta",   "Wyvern",  "Zephyr",   "Sagittar",  "Calypso", "Minerva",
-      "Polaris",    "Andes",   "Baikal",  "Kunlun",  "Taishan",  "Fuji",      "Sakura",  "Hanbit",
-      "Seoul",      "Mistral", "Loire",   "Rhine",   "Alps",     "Danube",
-  };
-  kb.name_suffixes = {"Chat", "Instruct", "Pro", "Ultra", "Base", "Coder", "Math", "Vision",
-                      "Mini", "Large",    "XL",  "Turbo", "Lite", "Plus",  "Max"};
-  kb.greek_letters = {"α",    "β",     "γ",     "δ",     "Σ",     "Ω",      "Alpha",
-                      "Beta", "Gamma", "Delta", "Sigma", "Omega", "Lambda", "Theta"};
-  kb.chips = {
-      {"NVIDIA",
-       "A100",
-       {"A100 40GB", "A100-80GB", "80GB A100", "A100 SXM4", "A100-SXM4-80GB"},
-       {"GPUs", "GPUs", "GPUs", "cards", "accelerators"}},
-      {"NVIDIA",
-       "H100",
-       {"H100 SXM5", "H100-80GB", "80GB H100", "H100 PCIe", "H100 NVL"},
-       {"GPUs", "GPUs", "accelerators", "cards"}},
-      {"NVIDIA", "V100", {"V100 32GB", "V100-SXM2", "32GB V100", "Tesla V100"}, {"GPUs", "cards"}},
-      {"NVIDIA", "H200", {"H200 SXM", "141GB H200"}, {"GPUs"}},
-      {"NVIDIA", "H800", {"H800 SXM"}, {"GPUs"}},
-      {"NVIDIA", "A800", {"A800 80GB"}, {"GPUs"}},
-      {"NVIDIA", "P100", {"Tesla P100"}, {"GPUs"}},
-      {"NVIDIA", "T4", {"Tesla T4"}, {"GPUs"}},
-      {"NVIDIA", "A6000", {"RTX A6000"}, {"GPUs", "cards"}},
-      {"NVIDIA", "L40S", {"L40S 48GB"}, {"GPUs"}},
-      {"NVIDIA", "B200", {"B200 Blackwell"}, {"GPUs"}},
-      {"NVIDIA", "GH200", {"GH200 Grace Hopper Superchip"}, {"Superchips", "nodes"}},
-      {"NVIDIA", "RTX 3090", {"GeForce RTX 3090"}, {"GPUs", "cards"}},
-      {"NVIDIA", "DGX A100", {"DGX-A100"}, {"nodes", "systems"}},
-      {"Google", "TPU v2", {"Cloud TPU v2", "TPUv2"}, {"chips", "cores", "Pods"}},
-      {"Google",
-       "TPU v3",
-       {"Cloud TPU v3", "TPUv3", "TPU v3-512"},
-       {"chips", "cores", "Pods", "devices"}},
-      {"Google", "TPU v4", {"Cloud TPU v4", "TPUv4", "TPU v4-3072"}, {"chips", "chips", "Pods"}},
-      {"Google", "TPU v5e", {"Cloud TPU v5e", "TPUv5e"}, {"chips", "Pods"}},
-      {"Google", "TPU v5p", {"Cloud TPU v5p"}, {"chips", "Pods"}},
-      {"AMD", "MI250X", {"Instinct MI250X", "MI250X 128GB"}, {"GPUs", "accelerators", "GCDs"}},
-      {"AMD", "MI300X", {"Instinct MI300X", "MI300X 192GB"}, {"GPUs", "accelerators"}},
-      {"AMD", "MI100", {"Instinct MI100"}, {"GPUs", "accelerators"}},
-      {"Huawei",
-       "Ascend 910",
-       {"Ascend 910A", "Ascend 910B", "Ascend-910"},
-       {"NPUs", "processors", "chips"}},
-      {"Intel", "Gaudi2", {"Habana Gaudi2", "Gaudi 2"}, {"accelerators", "HPUs", "cards"}},
-      {"Intel", "Gaudi 3", {"Habana Gaudi 3"}, {"accelerators"}},
-      {"Intel", "Max 1550", {"Data Center GPU Max 1550"}, {"GPUs"}},
-      {"Cerebras", "CS-2", {"Wafer-Scale Engine 2", "CS-2 WSE"}, {"systems", "nodes"}},
-      {"Graphcore", "Bow IPU", {"IPU-POD64"}, {"IPUs", "processors"}},
-      {"AWS", "Trainium", {"Trainium2", "Trn1"}, {"chips", "accelerators", "instances"}},
-      {"", "Cloud TPU", {"Cloud TPUs"}, {"chips", "devices"}},
-  };
-  kb.countries = {
-      {"United States",
-       true,
-       {"Seattle", "Menlo Park", "Mountain View", "Pittsburgh", "Boston"},
-       {"Stanford University", "Carnegie Mellon University", "MIT", "the Allen Institute for AI"},
-       "American"},
-      {"United Kingdom",
-       true,
-       {"London", "Cambridge", "Edinburgh", "Oxford"},
-       {"University College London", "the Alan Turing Institute", "University of Oxford"},
-       "British"},
-      {"Netherlands",
-       true,
-       {"Amsterdam", "Eindhoven", "Delft"},
-       {"TU Delft", "the University of Amsterdam"},
-       "Dutch"},
-      {"United Arab Emirates",
-       true,
-       {"Abu Dhabi", "Dubai"},
-       {"the Technology Innovation Institute", "MBZUAI"},
-       "Emirati"},
-      {"Republic of Korea",
-       true,
-       {"Seoul", "Daejeon"},
-       {"KAIST", "Seoul National University"},
-       "Korean"},
-      {"Czech Republic", true, {"Prague", "Brno"}, {"Charles University"}, "Czech"},
-      {"China",
-       false,
-       {"Beijing", "Shanghai", "Hangzhou", "Shenzhen"},
-       {"Tsinghua University", "Peking University", "Zhejiang University",
-        "the Beijing Academy of Artificial Intelligence"},
-       "Chinese"},
-      {"France",
-       false,
-       {"Paris", "Grenoble", "Lyon"},
-       {"Inria", "Sorbonne University", "CNRS"},
-       "French"},
-      {"Germany",
-       false,
-       {"Berlin", "Munich", "Darmstadt", "Tübingen"},
-       {"TU Munich", "the Max Planck Institute", "LMU Munich"},
-       "German"},
-      {"Japan",
-       false,
-       {"Tokyo", "Kyoto", "Osaka"},
-       {"the University of Tokyo", "RIKEN", "Tokyo Institute of Technology"},
-       "Japanese"},
-      {"Canada",
-       false,
-       {"Toronto", "Montréal", "Vancouver"},
-       {"Mila", "the Vector Institute", "the University of Toronto"},
-       "Canadian"},
-      {"Israel", false, {"Tel Aviv", "Haifa"}, {"the Technion", "Tel Aviv University"}, "Israeli"},
-      {"India",
-       false,
-       {"Bengaluru", "Hyderabad", "Chennai"},
-       {"IIT Madras", "IISc Bangalore"},
-       "Indian"},
-      {"South Korea", false, {"Seoul", "Seongnam"}, {"KAIST", "Yonsei University"}, "Korean"},
-      {"Singapore",
-       false,
-       {"Singapore"},
-       {"the National University of Singapore", "A*STAR"},
-       "Singaporean"},
-      {"Switzerland", false, {"Zurich", "Lausanne", "Lugano"}, {"ETH Zurich", "EPFL"}, "Swiss"},
-      {"Sweden",
-       false,
-       {"Stockholm", "Gothenburg"},
-       {"KTH Royal Institute of Technology", "AI Sweden"},
-       "Swedish"},
-      {"Finland",
-       false,
-       {"Helsinki", "Turku"},
-       {"the University of Turku", "Aalto University"},
-       "Finnish"},
-      {"Russia", false, {"Moscow", "Saint Petersburg"}, {"Skoltech", "HSE University"}, "Russian"},
-      {"Brazil", false, {"São Paulo", "Campinas"}, {"the University of São Paulo"}, "Brazilian"},
-      {"Australia",
-       false,
-       {"Sydney", "Melbourne"},
-       {"CSIRO", "the University of Sydney"},
-       "Australian"},
-      {"Italy",
-       false,
-       {"Rome", "Milan", "Pisa"},
-       {"Sapienza University", "Politecnico di Milano"},
-       "Italian"},
-      {"Spain", false, {"Madrid", "Barcelona"}, {"the Barcelona Supercomputing Center"}, "Spanish"},
-      {"Poland", false, {"Warsaw", "Kraków"}, {"the University of Warsaw"}, "Polish"},
-      {"Saudi Arabia", false, {"Riyadh", "Thuwal"}, {"KAUST"}, "Saudi"},
-      {"Taiwan", false, {"Taipei", "Hsinchu"}, {"National Taiwan University"}, "Taiwanese"},
-      {"Vietnam", false, {"Hanoi", "Ho Chi Minh City"}, {"VinAI"}, "Vietnamese"},
-      {"Indonesia", false, {"Jakarta"}, {"Universitas Indonesia"}, "Indonesian"},
-      {"Norway", false, {"Oslo", "Trondheim"}, {"NTNU"}, "Norwegian"},
-      {"Denmark", false, {"Copenhagen", "Aarhus"}, {"the University of Copenhagen"}, "Danish"},
-      {"Austria", false, {"Vienna", "Linz"}, {"JKU Linz"}, "Austrian"},
-      {"Belgium", false, {"Brussels", "Leuven"}, {"KU Leuven"}, "Belgian"},
-      {"Ireland", false, {"Dublin"}, {"Trinity College Dublin"}, "Irish"},
-      {"Portugal", false, {"Lisbon", "Porto"}, {"Unbabel"}, "Portuguese"},
-      {"Greece", false, {"Athens"}, {"the Athena Research Center"}, "Greek"},
-      {"Turkey", false, {"Istanbul", "Ankara"}, {"Boğaziçi University"}, "Turkish"},
-      {"Egypt", false, {"Cairo"}, {"Cairo University"}, "Egyptian"},
-      {"Nigeria", false, {"Lagos"}, {"the University of Lagos"}, "Nigerian"},
-      {"Kenya", false, {"Nairobi"}, {"the University of Nairobi"}, "Kenyan"},
-      {"Mexico", false, {"Mexico City"}, {"UNAM"}, "Mexican"},
-      {"Chile", false, {"Santiago"}, {"the University of Chile"}, "Chilean"},
-      {"Argentina", false, {"Buenos Aires"}, {"the University of Buenos Aires"}, "Argentine"},
-  };
-  kb.regions = {"Europe",          "Asia",           "North America", "Latin America",  "Africa",
-                "the Middle East", "Southeast Asia", "Scandinavia",   "the Gulf region"};
-  kb.benchmarks = {"MMLU",       "GLUE",          "SuperGLUE", "SQuAD",
-                   "HellaSwag",  "ARC-Challenge", "GSM8K",     "HumanEval",
-                   "MBPP",       "BIG-bench",     "TriviaQA",  "Natural Questions",
-                   "WinoGrande", "LAMBADA",       "C-Eval",    "CMMLU",
-                   "MATH",       "TruthfulQA",    "PIQA",      "BoolQ"};
-  kb.codebases = {"Megatron-LM", "DeepSpeed",       "Megatron-DeepSpeed",
-                  "JAX",         "Mesh TensorFlow", "fairseq",
-                  "metaseq",     "GPT-NeoX",        "Colossal-AI",
-                  "MaxText",     "PyTorch FSDP",    "Lingvo",
-                  "T5X",         "Levanter",        "nanoGPT",
-                  "llm.c"};
-  kb.network_gear = {"NVLink switches",         "InfiniBand HDR links", "400 Gbps InfiniBand",
-                     "RoCE network cards",      "NVSwitch fabric",      "200 Gbps Ethernet",
-                     "optical circuit switches"};
-  kb.cpus = {"AMD EPYC 7763 CPUs", "Intel Xeon Platinum 8380 CPUs", "AMD EPYC 9654 processors",
-             "Intel Xeon Gold 6248 CPUs", "Arm Neoverse cores"};
-  kb.datasets = {"the Pile", "C4",           "RefinedWeb",   "RedPajama",  "The Stack",
-                 "ROOTS",    "Common Crawl", "WuDaoCorpora", "SlimPajama", "Dolma",
-                 "FineWeb",  "OSCAR",        "mC4"};
-  kb.techniques = {"mixture-of-experts",
-                   "grouped-query attention",
-                   "rotary position embeddings",
-                   "FlashAttention",
-                   "ZeRO-3 sharding",
-                   "sequence parallelism",
-                   "SwiGLU activations",
-                   "sparse attention",
-                   "multi-query attention",
-                   "ALiBi positions",
-                   "RMSNorm",
-                   "pipeline parallelism",
-                   "tensor parallelism",
-                   "low-rank adaptation (LoRA)"};
-  kb.clusters = {"the Jean Zay supercomputer",
-                 "the LUMI supercomputer",
-                 "the Frontier supercomputer",
-                 "Selene",
-                 "the Research SuperCluster",
-                 "ABCI",
-                 "Fugaku",
-                 "Condor Galaxy 1",
-                 "a Microsoft Azure cluster",
-                 "Google Cloud",
-                 "Amazon Web Services"};
-  kb.months = {"January", "February", "March",     "April",   "May",      "June",
-               "July",    "August",   "September", "October", "November", "December"};
-  kb.number_words = {"zero",     "one",      "two",      "three",   "four",    "five",
-                     "six",      "seven",    "eight",    "nine",    "ten",     "eleven",
-                     "twelve",   "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-                     "eighteen", "nineteen", "twenty"};
+  kb.real_models = word_list("models.tsv", "name");
+  kb.name_roots = word_list("model_name_roots.tsv", "root");
+  kb.name_suffixes = word_list("model_name_suffixes.tsv", "suffix");
+  kb.greek_letters = word_list("greek_letters.tsv", "letter");
+  kb.chips = read_chips();
+  kb.countries = read_countries();
+  kb.regions = word_list("regions.tsv", "name");
+  kb.benchmarks = word_list("benchmarks.tsv", "name");
+  kb.codebases = word_list("codebases.tsv", "name");
+  kb.network_gear = word_list("network_gear.tsv", "name");
+  kb.cpus = word_list("cpus.tsv", "name");
+  kb.datasets = word_list("datasets.tsv", "name");
+  kb.techniques = word_list("techniques.tsv", "name");
+  kb.clusters = word_list("clusters.tsv", "name");
+  kb.months = word_list("months.tsv", "name");
+  kb.number_words = read_number_words();
   return kb;
 }
 

@@ -2,45 +2,47 @@
 // countries, organisations, benchmarks and the other things papers mention.
 #pragma once
 
-#include <string_view>
+#include <string>
 #include <vector>
 
 namespace ner::corpus {
 
 struct Chip {
-  std::string_view vendor;                 // "NVIDIA", or "" when the vendor is never written
-  std::string_view name;                   // "A100"
-  std::vector<std::string_view> variants;  // memory or form-factor forms: "A100-80GB", "80GB A100"
-  std::vector<std::string_view> units;     // "GPUs", "chips", ...
+  std::string vendor;                 // "NVIDIA", or "" when the vendor is never written
+  std::string name;                   // "A100"
+  std::vector<std::string> variants;  // memory or form-factor forms: "A100-80GB", "80GB A100"
+  std::vector<std::string> units;     // "GPUs", "chips", ...
 };
 
 struct Country {
-  std::string_view name;  // "United States"
-  bool takes_the;         // written "the United States"
-  std::vector<std::string_view> cities;
-  std::vector<std::string_view> organisations;
-  std::string_view adjective;  // "American": a hard negative
+  std::string name;        // "United States"
+  bool takes_the = false;  // written "the United States"
+  std::vector<std::string> cities;
+  std::vector<std::string> organisations;
+  std::string adjective;  // "American": a hard negative
 };
 
 struct KnowledgeBase {
-  std::vector<std::string_view> real_models;
-  std::vector<std::string_view> name_roots;     // invented family names
-  std::vector<std::string_view> name_suffixes;  // "Chat", "Instruct", "Pro", ...
-  std::vector<std::string_view> greek_letters;  // "α", "Alpha", ...
+  std::vector<std::string> real_models;
+  std::vector<std::string> name_roots;     // invented family names
+  std::vector<std::string> name_suffixes;  // "Chat", "Instruct", "Pro", ...
+  std::vector<std::string> greek_letters;  // "α", "Alpha", ...
   std::vector<Chip> chips;
   std::vector<Country> countries;
-  std::vector<std::string_view> regions;  // hard negatives: "Europe"
-  std::vector<std::string_view> benchmarks;
-  std::vector<std::string_view> codebases;
-  std::vector<std::string_view> network_gear;
-  std::vector<std::string_view> cpus;
-  std::vector<std::string_view> datasets;
-  std::vector<std::string_view> techniques;
-  std::vector<std::string_view> clusters;  // named supercomputers, not hardware
-  std::vector<std::string_view> months;
-  std::vector<std::string_view> number_words;  // index = value, 0..20
+  std::vector<std::string> regions;  // hard negatives: "Europe"
+  std::vector<std::string> benchmarks;
+  std::vector<std::string> codebases;
+  std::vector<std::string> network_gear;
+  std::vector<std::string> cpus;
+  std::vector<std::string> datasets;
+  std::vector<std::string> techniques;
+  std::vector<std::string> clusters;  // named supercomputers, not hardware
+  std::vector<std::string> months;
+  std::vector<std::string> number_words;  // index = value, 0..20
 };
 
+// Built once from the builtin knowledge tables (datasets/knowledge/), in
+// their order: the generator's output depends on it.
 const KnowledgeBase& knowledge_base();
 
 }  // namespace ner::corpus

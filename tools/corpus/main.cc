@@ -16,6 +16,7 @@
 #include "tools/corpus/corpus_stats.h"
 #include "tools/corpus/dataset_stats.h"
 #include "tools/corpus/generator.h"
+#include "tools/corpus/label_command.h"
 
 namespace {
 
@@ -144,6 +145,48 @@ int run_strip(const StripOptions& options) {
   return report.skipped.empty() ? ner::kExitSuccess : ner::kExitPartial;
 }
 
+struct LabelCliOptions {
+  std::vector<std::string> inputs;
+  std::string out, jsonl, report, gold;
+  std::vector<std::string> models, chips, countries;
+  bool no_builtin = false;
+  std::size_t max_documents = 0;
+  ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
+};
+
+int run_label(const LabelCliOptions& cli) {
+  ner::corpus::LabelOptions options;
+  for (const std::string& input : cli.inputs)
+    options.inputs.emplace_back(input);
+  options.out = cli.out;
+  options.jsonl = cli.jsonl;
+  options.report = cli.report;
+  options.gold = cli.gold;
+  options.builtin_knowledge = !cli.no_builtin;
+  options.max_documents = cli.max_documents;
+  for (const auto& [kind, columns] : {std::pair{ner::KnowledgeKind::kModels, &cli.models},
+                                      std::pair{ner::KnowledgeKind::kChips, &cli.chips},
+                                      std::pair{ner::KnowledgeKind::kCountries, &cli.countries}}) {
+    for (const std::string& column : *columns)
+      options.knowledge.push_back(ner::corpus::parse_knowledge_column(kind, column));
+  }
+  ner::ProgressDisplay display(cli.progress);
+  options.progress = [&](std::size_t done, std::size_t total) {
+    display.update_count(done, total, "docs");
+  };
+  const ner::corpus::LabelResult result = ner::corpus::run_label(options);
+  display.line(fmt::format("labelled {} documents into {} in {:.1f}s", result.documents, cli.out,
+                           display.elapsed_seconds()));
+  fmt::print("{}", result.table);
+  for (const std::string& skipped : result.skipped)
+    fmt::print(stderr, "ner-corpus: skipped {}\n", skipped);
+  if (!result.skipped.empty()) {
+    fmt::print(stderr, "skipped {} documents\n", result.skipped.size());
+    return ner::kExitPartial;
+  }
+  return ner::kExitSuccess;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -235,7 +278,47 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"fail", "skip"}));
 
+  LabelCliOptions label_options;
+  CLI::App* label = app.add_subcommand(
+      "label",
+      "Tags raw text with distant labels from known facts (model and chip names, countries) and "
+      "high-precision patterns; writes a tagged corpus that 'ner-train prepare' reads");
+  label
+      ->add_option("inputs", label_options.inputs,
+                   "Raw text: *.txt files, directories of them, or *.jsonl files of "
+                   "{\"id\", \"text\"} lines")
+      ->required();
+  label
+      ->add_option("--out", label_options.out,
+                   "Directory for the tagged corpus (new or empty); JSON Lines documents go to "
+                   "OUT/<file stem>/<id>.txt")
+      ->required();
+  label->add_option("--models", label_options.models,
+                    "A column of model names in a CSV/TSV table, FILE:COLUMN "
+                    "(e.g. epoch-ai-models.csv:Model); repeatable");
+  label->add_option("--chips", label_options.chips,
+                    "A column of accelerator names, FILE:COLUMN (e.g. "
+                    "'epoch-ml-hardware.csv:Hardware name'); repeatable");
+  label->add_option("--countries", label_options.countries,
+                    "A column of countries (comma-separated lists allowed), FILE:COLUMN; "
+                    "repeatable");
+  label->add_flag("--no-builtin-knowledge", label_options.no_builtin,
+                  "Use only the tables given, not the built-in names");
+  label->add_option("--gold", label_options.gold,
+                    "Gold-tagged twins of the inputs (same names): report each function's "
+                    "precision and recall and the labeller's scores");
+  label->add_option("--jsonl", label_options.jsonl,
+                    "Also write JSON Lines: text, entities (code points) and the function that "
+                    "found each");
+  label->add_option("--report", label_options.report, "Write the report as JSON to this file");
+  label
+      ->add_option("--max-docs", label_options.max_documents,
+                   "Label only the first N documents (0: all)")
+      ->capture_default_str();
+  ner::add_progress_option(*label, label_options.progress, "a summary line");
+
   return ner::run_command_line(app, argc, argv, [&] {
+    if (*label) return run_label(label_options);
     if (*strip) return run_strip(strip_options);
     if (*stats) return run_stats(stats_options);
     if (*generate) return run_generate(generate_options);

@@ -1,0 +1,143 @@
+#include "datasets/text_words.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+
+#include "base/utf8.h"
+
+namespace ner {
+namespace {
+
+bool is_trimmed_ascii(char c) {
+  return std::string_view("()[]{},;:.!?\"'*").find(c) != std::string_view::npos;
+}
+
+// Curly quotes and similar marks that PDF text puts around words.
+std::size_t trimmed_mark_at(std::string_view text, std::size_t pos) {
+  static constexpr std::array<std::string_view, 6> kMarks = {"\u201c", "\u201d", "\u2018",
+                                                             "\u2019", "\u00ab", "\u00bb"};
+  for (const std::string_view mark : kMarks) {
+    if (text.substr(pos, mark.size()) == mark) return mark.size();
+  }
+  return 0;
+}
+
+std::size_t trimmed_mark_before(std::string_view text, std::size_t end) {
+  for (std::size_t length = 2; length <= 3 && length <= end; ++length) {
+    if (trimmed_mark_at(text, end - length) == length) return length;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_ascii_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool is_ascii_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+bool is_ascii_letter(char c) {
+  return is_ascii_upper(c) || is_ascii_lower(c);
+}
+bool is_word_character(char c) {
+  return is_ascii_letter(c) || is_ascii_digit(c) || static_cast<unsigned char>(c) >= 0x80;
+}
+
+bool is_number(std::string_view text) {
+  if (text.empty() || !is_ascii_digit(text.front()) || !is_ascii_digit(text.back())) return false;
+  bool point = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (is_ascii_digit(c)) continue;
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    // A thousands comma is followed by exactly three digits.
+    if (c == ',' && !point && i + 3 < text.size() && is_ascii_digit(text[i + 1]) &&
+        is_ascii_digit(text[i + 2]) && is_ascii_digit(text[i + 3]) &&
+        (i + 4 == text.size() || !is_ascii_digit(text[i + 4])))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+bool is_number_word(std::string_view text) {
+  static constexpr std::array<std::string_view, 30> kWords = {
+      "one",       "two",      "three",    "four",    "five",     "six",      "seven",   "eight",
+      "nine",      "ten",      "eleven",   "twelve",  "thirteen", "fourteen", "fifteen", "sixteen",
+      "seventeen", "eighteen", "nineteen", "twenty",  "thirty",   "forty",    "fifty",   "sixty",
+      "seventy",   "eighty",   "ninety",   "hundred", "thousand", "several"};
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
+}
+
+bool is_scale_word(std::string_view text) {
+  static constexpr std::array<std::string_view, 13> kScales = {
+      "billion", "million", "trillion", "thousand", "B",  "M",  "T",
+      "K",       "b",       "m",        "bn",       "Bn", "mln"};
+  return is_one_of(text, kScales);
+}
+
+std::size_t scaled_number_digits(std::string_view word) {
+  std::size_t digits = 0;
+  while (digits < word.size() &&
+         (is_ascii_digit(word[digits]) || word[digits] == '.' || word[digits] == ','))
+    ++digits;
+  if (digits == 0 || digits == word.size() || !is_number(word.substr(0, digits))) return 0;
+  return is_scale_word(word.substr(digits)) ? digits : 0;
+}
+
+bool is_year_between(std::string_view word, int first, int last) {
+  if (word.size() != 4 || !std::all_of(word.begin(), word.end(), is_ascii_digit)) return false;
+  const int year = std::stoi(std::string(word));
+  return year >= first && year <= last;
+}
+
+std::vector<Word> split_words(std::string_view text) {
+  std::vector<Word> words;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (const std::size_t space = space_length_at(text, pos)) {
+      pos += space;
+      continue;
+    }
+    std::size_t run_end = pos;
+    while (run_end < text.size() && space_length_at(text, run_end) == 0)
+      run_end += std::max<std::size_t>(1, utf8_sequence_length(text, run_end));
+    run_end = std::min(run_end, text.size());
+    std::size_t begin = pos, end = run_end;
+    for (;;) {
+      if (begin < end && is_trimmed_ascii(text[begin])) {
+        ++begin;
+      } else if (const std::size_t mark = begin < end ? trimmed_mark_at(text, begin) : 0) {
+        begin += mark;
+      } else {
+        break;
+      }
+    }
+    for (;;) {
+      if (end > begin && is_trimmed_ascii(text[end - 1])) {
+        --end;
+      } else if (const std::size_t mark = end > begin ? trimmed_mark_before(text, end) : 0) {
+        end -= mark;
+      } else {
+        break;
+      }
+    }
+    if (begin < end) words.push_back({begin, end, run_end});
+    pos = run_end;
+  }
+  return words;
+}
+
+}  // namespace ner

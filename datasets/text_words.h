@@ -1,0 +1,53 @@
+// Words of plain text as the distant labeller and the unknown rules see them:
+// runs between spaces with surrounding punctuation trimmed off.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace ner {
+
+struct Word {
+  std::size_t begin = 0;  // bytes; the word without leading or trailing punctuation
+  std::size_t end = 0;
+  std::size_t run_end = 0;  // end of the untrimmed run (before the next space)
+};
+
+// Splits on ASCII and Unicode spaces and trims ( ) [ ] { } , ; : . ! ? " ' *
+// and curly quotes from both ends; inner punctuation stays ("GPT-3.5",
+// "1,408"), so "GPT-3." gives "GPT-3". Runs of punctuation alone give no word.
+std::vector<Word> split_words(std::string_view text);
+
+inline std::string_view word_text(std::string_view text, const Word& word) {
+  return text.substr(word.begin, word.end - word.begin);
+}
+
+bool is_ascii_digit(char c);
+bool is_ascii_upper(char c);
+bool is_ascii_lower(char c);
+bool is_ascii_letter(char c);
+// A letter or digit of any script (bytes >= 0x80 count as letters).
+bool is_word_character(char c);
+// Digits with optional thousands commas and one decimal point: "1,408", "6.7".
+bool is_number(std::string_view text);
+// "one" to "twenty", "thirty", ... "hundred", "thousand", "several".
+bool is_number_word(std::string_view text);
+// "billion", "million", "trillion", "thousand" and the suffixes B, M, T, K, b, m, bn.
+bool is_scale_word(std::string_view text);
+// The length of the number in a number with a scale suffix ("7B", "1.5T",
+// "340M": 1, 3, 3), or 0 when `word` is not one.
+std::size_t scaled_number_digits(std::string_view word);
+// A four-digit year from `first` to `last`.
+bool is_year_between(std::string_view word, int first, int last);
+
+// Whether `word` equals one item of `list`.
+template <typename List>
+bool is_one_of(std::string_view word, const List& list) {
+  for (const auto& item : list) {
+    if (word == item) return true;
+  }
+  return false;
+}
+
+}  // namespace ner

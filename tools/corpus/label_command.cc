@@ -1,0 +1,337 @@
+#include "tools/corpus/label_command.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "base/error.h"
+#include "base/file_io.h"
+#include "base/utf8.h"
+#include "datasets/corpus.h"
+#include "datasets/knowledge_table.h"
+#include "datasets/span_metrics.h"
+#include "datasets/text_words.h"
+#include "datasets/unknown_ranges.h"
+
+namespace ner::corpus {
+namespace {
+
+struct RawDocument {
+  std::string name;  // where the tagged version goes, relative to --out
+  std::string text;
+};
+
+// "arxiv:2507.20987" -> "arxiv_2507.20987": a safe file name from a document id.
+std::string file_name_of(std::string_view id) {
+  std::string name;
+  for (const char c : id) {
+    const bool safe = is_word_character(c) || c == '.' || c == '-' || c == '_';
+    name += safe ? c : '_';
+  }
+  if (name.empty() || name.front() == '.') name.insert(0, "doc");
+  return name;
+}
+
+void check_text(const std::string& text, const std::string& where) {
+  if (const auto bad = find_invalid_utf8(text))
+    throw Error(fmt::format("{}: invalid UTF-8 at byte {}", where, *bad));
+  if (text.find('\0') != std::string::npos)
+    throw Error(fmt::format("{}: a NUL byte: not a text document", where));
+}
+
+void read_jsonl(const std::filesystem::path& path, std::vector<RawDocument>& documents) {
+  const std::string content = read_file(path);
+  const std::string folder = path.stem().string();
+  std::size_t line_number = 0, begin = 0;
+  while (begin < content.size()) {
+    const std::size_t end = std::min(content.find('\n', begin), content.size());
+    ++line_number;
+    const std::string_view line = std::string_view(content).substr(begin, end - begin);
+    begin = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const std::string where = fmt::format("{}:{}", path.string(), line_number);
+    nlohmann::json json;
+    try {
+      json = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& error) {
+      throw Error(fmt::format("{}: not JSON: {}", where, error.what()));
+    }
+    if (!json.is_object() || !json.contains("text") || !json["text"].is_string())
+      throw Error(fmt::format("{}: expected an object with a string \"text\"", where));
+    std::string id = json.contains("id") && json["id"].is_string()
+                         ? json["id"].get<std::string>()
+                         : fmt::format("line-{}", line_number);
+    RawDocument document{folder + "/" + file_name_of(id) + ".txt", json["text"].get<std::string>()};
+    check_text(document.text, where);
+    documents.push_back(std::move(document));
+  }
+}
+
+std::vector<RawDocument> read_inputs(const std::vector<std::filesystem::path>& inputs) {
+  std::vector<RawDocument> documents;
+  for (const auto& input : inputs) {
+    if (!std::filesystem::exists(input))
+      throw Error(fmt::format("{}: no such file or directory", input.string()));
+    if (std::filesystem::is_regular_file(input) && input.extension() == ".jsonl") {
+      read_jsonl(input, documents);
+      continue;
+    }
+    for (const auto& file : list_corpus_files(input)) {
+      RawDocument document{corpus_document_name(input, file), read_file(file)};
+      check_text(document.text, file.string());
+      documents.push_back(std::move(document));
+    }
+  }
+  std::vector<std::string> names;
+  for (const RawDocument& document : documents)
+    names.push_back(document.name);
+  std::sort(names.begin(), names.end());
+  if (const auto twin = std::adjacent_find(names.begin(), names.end()); twin != names.end())
+    throw Error(fmt::format("two input documents would both be written as '{}'", *twin));
+  return documents;
+}
+
+// The function's spans alone, overlaps inside it resolved the same way.
+std::vector<Span> spans_of(std::string_view text, const std::vector<LabelledSpan>& candidates,
+                           std::optional<LabellingFunction> function) {
+  std::vector<LabelledSpan> chosen;
+  for (const LabelledSpan& candidate : candidates) {
+    if (!function || candidate.source == *function) chosen.push_back(candidate);
+  }
+  std::vector<Span> spans;
+  for (const LabelledSpan& labelled : resolve_labels(text, chosen))
+    spans.push_back(labelled.span);
+  return spans;
+}
+
+struct FunctionStats {
+  std::size_t spans = 0;      // candidate spans
+  std::size_t documents = 0;  // documents with at least one
+  std::size_t overlaps = 0;   // spans overlapping another function's span of the same type
+  std::size_t conflicts = 0;  // spans overlapping another function's span of another type
+  std::size_t kept = 0;       // spans in the output
+  SpanEvaluator gold;         // against gold spans of the function's type
+};
+
+bool overlap(const Span& a, const Span& b) {
+  return a.begin < b.end && b.begin < a.end;
+}
+
+std::vector<Span> of_type(const std::vector<Span>& spans, EntityType type) {
+  std::vector<Span> out;
+  for (const Span& span : spans) {
+    if (span.type == type) out.push_back(span);
+  }
+  return out;
+}
+
+nlohmann::json counts_json(const Counts& counts) {
+  return {{"gold", counts.gold},       {"predicted", counts.predicted},
+          {"correct", counts.correct}, {"precision", counts.precision()},
+          {"recall", counts.recall()}, {"f1", counts.f1()}};
+}
+
+}  // namespace
+
+KnowledgeColumn parse_knowledge_column(KnowledgeKind kind, const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw Error(fmt::format("'{}': expected FILE:COLUMN, e.g. models.csv:Model", text));
+  return {kind, text.substr(0, colon), text.substr(colon + 1)};
+}
+
+LabelResult run_label(const LabelOptions& options) {
+  if (std::filesystem::exists(options.out) &&
+      !(std::filesystem::is_directory(options.out) && std::filesystem::is_empty(options.out)))
+    throw Error(
+        fmt::format("{}: exists and is not an empty directory; name a new one for the "
+                    "labelled corpus",
+                    options.out.string()));
+  std::vector<RawDocument> documents = read_inputs(options.inputs);
+  if (documents.empty()) throw Error("no input documents (*.txt files or *.jsonl lines)");
+  if (options.max_documents > 0 && documents.size() > options.max_documents)
+    documents.resize(options.max_documents);
+
+  DistantKnowledge knowledge =
+      options.builtin_knowledge ? builtin_distant_knowledge() : DistantKnowledge{};
+  std::array<std::size_t, 3> user_entries{};
+  for (const KnowledgeColumn& column : options.knowledge) {
+    const KnowledgeTable table = read_knowledge_table(column.file);
+    if (table.rows.empty())
+      throw Error(fmt::format("{}: a header but no rows", column.file.string()));
+    const std::size_t index = table.column(column.column);
+    std::vector<std::string> values;
+    for (const auto& row : table.rows) {
+      if (!row[index].empty()) values.push_back(row[index]);
+    }
+    user_entries[static_cast<std::size_t>(column.kind)] += values.size();
+    add_knowledge_column(knowledge, column.kind, values);
+  }
+  std::vector<std::string_view> texts;
+  for (const RawDocument& document : documents)
+    texts.push_back(document.text);
+  const auto ordinary =
+      ordinary_lowercase_words(texts, std::max<std::size_t>(3, documents.size() / 2000));
+  const DistantLabeller labeller(knowledge, ordinary);
+
+  LabelResult result;
+  std::array<FunctionStats, kLabellingFunctionCount> stats;
+  SpanEvaluator whole;
+  std::vector<Document> labelled;
+  std::unique_ptr<TemporaryFile> jsonl;
+  std::ofstream* jsonl_stream = nullptr;
+  std::ofstream jsonl_file;
+  if (!options.jsonl.empty()) {
+    jsonl = std::make_unique<TemporaryFile>(options.jsonl);
+    jsonl_file.open(jsonl->path(), std::ios::binary);
+    jsonl_stream = &jsonl_file;
+  }
+  std::size_t done = 0;
+  for (RawDocument& raw : documents) {
+    const std::vector<LabelledSpan> candidates = labeller.candidates(raw.text);
+    const std::vector<LabelledSpan> kept = resolve_labels(raw.text, candidates);
+    std::optional<Document> gold;
+    if (!options.gold.empty()) {
+      const auto gold_file = options.gold / raw.name;
+      gold = parse_tagged_text(read_file(gold_file), gold_file.string());
+      Document plain{raw.name, raw.text, {}};
+      require_same_plain_text(*gold, plain, gold_file.string(), raw.name);
+    }
+    for (std::size_t f = 0; f < kLabellingFunctionCount; ++f) {
+      const auto function = static_cast<LabellingFunction>(f);
+      FunctionStats& s = stats[f];
+      std::size_t own = 0;
+      for (const LabelledSpan& candidate : candidates) {
+        if (candidate.source != function) continue;
+        ++own;
+        bool same = false, other = false;
+        for (const LabelledSpan& rival : candidates) {
+          if (rival.source == function || !overlap(candidate.span, rival.span)) continue;
+          (rival.span.type == candidate.span.type ? same : other) = true;
+        }
+        s.overlaps += same ? 1 : 0;
+        s.conflicts += other ? 1 : 0;
+      }
+      s.spans += own;
+      s.documents += own > 0 ? 1 : 0;
+      for (const LabelledSpan& span : kept)
+        s.kept += span.source == function ? 1 : 0;
+      if (gold) {
+        const EntityType type = labelling_function_type(function);
+        s.gold.add(of_type(gold->spans, type), spans_of(raw.text, candidates, function));
+      }
+    }
+    Document document{raw.name, std::move(raw.text), {}};
+    for (const LabelledSpan& span : kept)
+      document.spans.push_back(span.span);
+    if (gold) whole.add(gold->spans, document.spans);
+    // Text that itself reads as an entity tag ("<model>") cannot be written
+    // inline; such a document is reported and left out, the rest goes on.
+    std::string rendered;
+    try {
+      rendered = render_tagged_text(document.text, document.spans);
+    } catch (const Error& error) {
+      result.skipped.push_back(fmt::format("{}: {}", document.name, error.what()));
+      if (options.progress) options.progress(++done, documents.size());
+      continue;
+    }
+    write_file_atomically(options.out / document.name, rendered);
+    if (jsonl_stream) {
+      nlohmann::json line = {{"id", document.name}, {"text", document.text}};
+      line["entities"] = nlohmann::json::array();
+      for (const LabelledSpan& span : kept) {
+        line["entities"].push_back({{"start", span.span.char_begin},
+                                    {"end", span.span.char_end},
+                                    {"label", tag_name(span.span.type)},
+                                    {"function", labelling_function_name(span.source)}});
+      }
+      *jsonl_stream << line.dump() << '\n';
+    }
+    labelled.push_back(std::move(document));
+    if (options.progress) options.progress(++done, documents.size());
+  }
+  if (jsonl) {
+    jsonl_file.close();
+    if (!jsonl_file) throw Error(fmt::format("{}: could not write", options.jsonl.string()));
+    jsonl->commit();
+  }
+
+  // What the unknown rules would leave undecided in this output.
+  UnknownRules rules = default_unknown_rules();
+  for (std::string form : frequent_untagged_forms(labelled, 5, 0.002))
+    rules.outside_forms.insert(std::move(form));
+  std::array<std::size_t, kUnknownRuleCount> unknown{};
+  for (const Document& document : labelled) {
+    const UnknownRanges ranges = find_unknown_ranges(document, rules);
+    for (std::size_t r = 0; r < kUnknownRuleCount; ++r)
+      unknown[r] += ranges.per_rule[r];
+  }
+
+  result.documents = labelled.size();
+  nlohmann::json functions = nlohmann::json::object();
+  std::string table = fmt::format("{:<20}{:<10}{:>8}{:>10}{:>10}{:>11}{:>8}", "function", "type",
+                                  "spans", "coverage", "overlaps", "conflicts", "kept");
+  if (!options.gold.empty()) table += fmt::format("{:>11}{:>9}", "precision", "recall");
+  table += "\n" + std::string(options.gold.empty() ? 77 : 97, '-') + "\n";
+  for (std::size_t f = 0; f < kLabellingFunctionCount; ++f) {
+    const auto function = static_cast<LabellingFunction>(f);
+    const FunctionStats& s = stats[f];
+    const double coverage = static_cast<double>(s.documents) / static_cast<double>(labelled.size());
+    nlohmann::json entry = {{"type", tag_name(labelling_function_type(function))},
+                            {"spans", s.spans},
+                            {"documents", s.documents},
+                            {"coverage", coverage},
+                            {"overlaps", s.overlaps},
+                            {"conflicts", s.conflicts},
+                            {"kept", s.kept}};
+    table +=
+        fmt::format("{:<20}{:<10}{:>8}{:>9.1f}%{:>10}{:>11}{:>8}",
+                    labelling_function_name(function), tag_name(labelling_function_type(function)),
+                    s.spans, 100.0 * coverage, s.overlaps, s.conflicts, s.kept);
+    if (!options.gold.empty()) {
+      const Counts& counts = s.gold.scores().strict[index_of(labelling_function_type(function))];
+      entry["gold_strict"] = counts_json(counts);
+      table += fmt::format("{:>11.3f}{:>9.3f}", counts.precision(), counts.recall());
+    }
+    table += "\n";
+    functions[std::string(labelling_function_name(function))] = entry;
+  }
+  nlohmann::json unknown_json = nlohmann::json::object();
+  table += "\nunknown (left undecided for training):";
+  for (std::size_t r = 0; r < kUnknownRuleCount; ++r) {
+    const auto name = unknown_rule_name(static_cast<UnknownRule>(r));
+    unknown_json[std::string(name)] = unknown[r];
+    table += fmt::format(" {} {}", name, unknown[r]);
+  }
+  table += "\n";
+  result.report = {{"documents", labelled.size()},
+                   {"skipped", result.skipped},
+                   {"knowledge",
+                    {{"builtin", options.builtin_knowledge},
+                     {"model_names", labeller.model_name_count()},
+                     {"user_models", user_entries[0]},
+                     {"user_chips", user_entries[1]},
+                     {"user_countries", user_entries[2]}}},
+                   {"functions", functions},
+                   {"unknown_ranges", unknown_json}};
+  if (!options.gold.empty()) {
+    const Scores& scores = whole.scores();
+    result.report["labeller"] = scores.to_json();
+    table += fmt::format(
+        "\nlabeller against {}: strict precision {:.3f} recall {:.3f} F1 {:.3f} (partial "
+        "precision {:.3f} recall {:.3f})\n\n{}",
+        options.gold.string(), scores.micro_strict().precision(), scores.micro_strict().recall(),
+        scores.micro_strict().f1(), scores.micro_partial().precision(),
+        scores.micro_partial().recall(), scores.to_table());
+  }
+  result.table = table;
+  if (!options.report.empty()) write_file_atomically(options.report, result.report.dump(2) + "\n");
+  return result;
+}
+
+}  // namespace ner::corpus

@@ -1,0 +1,45 @@
+// `ner-corpus label`: raw text (files, directories, JSON Lines) in, a distant-
+// labelled tagged corpus and a labelling-function report out.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "datasets/distant_labels.h"
+
+namespace ner::corpus {
+
+// One column of a user's table: FILE:COLUMN, read as `kind`.
+struct KnowledgeColumn {
+  KnowledgeKind kind = KnowledgeKind::kModels;
+  std::filesystem::path file;
+  std::string column;
+};
+// Parses "FILE:COLUMN" (the last ':' separates them). Throws ner::Error.
+KnowledgeColumn parse_knowledge_column(KnowledgeKind kind, const std::string& text);
+
+struct LabelOptions {
+  std::vector<std::filesystem::path> inputs;  // *.txt files, directories of them, *.jsonl files
+  std::filesystem::path out;                  // the tagged corpus
+  std::filesystem::path jsonl;                // optional: spans with their functions
+  std::filesystem::path report;               // optional: the report as JSON
+  std::filesystem::path gold;                 // optional: gold-tagged twins, by document name
+  std::vector<KnowledgeColumn> knowledge;
+  bool builtin_knowledge = true;
+  std::size_t max_documents = 0;  // 0: all
+  std::function<void(std::size_t done, std::size_t total)> progress;
+};
+
+struct LabelResult {
+  std::size_t documents = 0;         // labelled and written
+  std::vector<std::string> skipped;  // "name: why" of documents left out
+  nlohmann::json report;             // what --report writes
+  std::string table;                 // the same for people
+};
+
+LabelResult run_label(const LabelOptions& options);
+
+}  // namespace ner::corpus
