@@ -188,21 +188,34 @@ void add_params(const WordView& words, std::string_view text, std::vector<Labell
       const std::string_view next = words.text(i + 1);
       const std::size_t next_hyphen = next.find('-');
       const std::string_view scale = next.substr(0, next_hyphen);
-      if (is_one_of(scale, std::array<std::string_view, 4>{"billion", "million", "trillion", "B"}))
+      if (is_one_of(lower(scale),
+                    std::array<std::string_view, 4>{"billion", "million", "trillion", "b"}))
         numbers.push_back(
             {i, i + 1,
              words[i + 1].begin +
                  (next_hyphen == std::string_view::npos ? next.size() : next_hyphen)});
     }
   }
-  // A number is a parameter count when "parameters" (or "-parameter")
-  // follows it or follows the list it ends.
+  // A number is a parameter count when "parameters" (or "-parameter", or a
+  // word for a model) follows it or follows the list it ends. A size written
+  // "7B", "175B", "1.1T" or "124M" is one unless it counts something else:
+  // in papers about models that is how parameter counts are written.
+  static constexpr std::array<std::string_view, 19> kModelWords = {
+      "model",      "models",      "llm",   "llms",   "version",  "versions", "variant",
+      "variants",   "dense",       "moe",   "scale",  "run",      "sizes",    "size",
+      "checkpoint", "checkpoints", "total", "active", "activated"};
   for (std::size_t n = 0; n < numbers.size(); ++n) {
     const Number& number = numbers[n];
     const std::string_view last_word = words.text(number.last);
     const bool glued = last_word.find('-') != std::string_view::npos &&
                        is_parameter_word(last_word.substr(last_word.find('-') + 1));
-    bool counts = glued;
+    const std::size_t digits = scaled_number_digits(last_word);
+    const bool written_as_size =
+        number.first == number.last && digits > 0 &&
+        is_one_of(last_word.substr(digits), std::array<std::string_view, 4>{"B", "M", "T", "b"}) &&
+        !counts_no_parameters(words.text(number.last + 1)) &&
+        !counts_no_parameters(words.text(number.last + 2));  // "2.8M H800 GPU hours"
+    bool counts = glued || written_as_size;
     // Follow a list "7B, 13B, and 70B parameters".
     std::size_t m = n;
     while (!counts) {
@@ -213,14 +226,12 @@ void add_params(const WordView& words, std::string_view text, std::vector<Labell
         if (gap.find_first_of(";!?") != std::string_view::npos || gap.find('.') != gap.npos) break;
       }
       const std::string_view next = words.text(after);
-      if (is_parameter_word(next) ||
-          (is_one_of(lower(next),
-                     std::array<std::string_view, 4>{"model", "models", "llm", "llms"}) &&
-           m == n)) {
+      if (is_parameter_word(next) || is_one_of(lower(next), kModelWords)) {
         counts = true;
         break;
       }
-      const std::string_view connector = lower(next) == "and" || lower(next) == "or" ? next : "";
+      const std::string_view connector =
+          lower(next) == "and" || lower(next) == "or" || lower(next) == "to" ? next : "";
       const std::size_t next_number_word = connector.empty() ? after : after + 1;
       if (m + 1 < numbers.size() && numbers[m + 1].first == next_number_word &&
           next_number_word - numbers[m].last <= 2) {
@@ -397,6 +408,12 @@ DistantLabeller::DistantLabeller(const DistantKnowledge& knowledge,
   for (const ChipName& chip : knowledge.chips) {
     if (chip.name.size() < 2) continue;
     add_name(chip_names_, chip.name);
+    // "TPU v4" is also written "TPUv4".
+    if (const std::size_t version = chip.name.find(" v"); version != std::string::npos) {
+      std::string glued = chip.name;
+      glued.erase(version, 1);
+      add_name(chip_names_, glued);
+    }
     if (!chip.vendor.empty()) vendors_.insert(chip.vendor);
   }
   sort_longest_first(chip_names_);
@@ -452,8 +469,14 @@ void DistantLabeller::add_chips(std::string_view text, std::vector<LabelledSpan>
     for (const std::string& name : found->second) {
       if (text.compare(at, name.size(), name) != 0) continue;
       std::size_t begin = at, end = at + name.size();
-      // "A100s": a plural written onto the name.
+      // "A100s": a plural written onto the name; "TPU v3-8": a slice size.
       if (end < text.size() && text[end] == 's' && ends_word(text, end + 1)) ++end;
+      if (end + 1 < text.size() && text[end] == '-' && is_ascii_digit(text[end + 1])) {
+        std::size_t stop = end + 1;
+        while (stop < text.size() && is_ascii_digit(text[stop]))
+          ++stop;
+        if (ends_word(text, stop)) end = stop;
+      }
       if (!ends_word(text, end)) continue;
       if (inside_link(text, at)) break;
       // The vendor written before the chip belongs to the span.
@@ -474,6 +497,23 @@ void DistantLabeller::add_chips(std::string_view text, std::vector<LabelledSpan>
                                                          word.substr(word.size() - 2) == "GB" &&
                                                          is_number(word.substr(0, word.size() - 2)))
         begin = start;
+      // Memory and form factor written after the name: "A100 80GB", "H100 SXM5".
+      for (bool extended = true; extended;) {
+        extended = false;
+        if (end < text.size() && text[end] == ' ') {
+          std::size_t stop = end + 1;
+          while (stop < text.size() && is_word_character(text[stop]))
+            ++stop;
+          const std::string_view word = text.substr(end + 1, stop - end - 1);
+          const bool memory = word.size() > 2 && word.substr(word.size() - 2) == "GB" &&
+                              is_number(word.substr(0, word.size() - 2));
+          const bool form = word.rfind("SXM", 0) == 0 || word == "PCIe" || word == "NVL";
+          if ((memory || form) && ends_word(text, stop)) {
+            end = stop;
+            extended = true;
+          }
+        }
+      }
       // A trailing unit word: "GPUs", "chips".
       std::size_t unit_end = end;
       {

@@ -11,7 +11,7 @@ namespace ner {
 namespace {
 
 bool is_trimmed_ascii(char c) {
-  return std::string_view("()[]{},;:.!?\"'*").find(c) != std::string_view::npos;
+  return std::string_view("()[]{},;:.!?\"'*~<>").find(c) != std::string_view::npos;
 }
 
 // Curly quotes and similar marks that PDF text puts around words.
@@ -95,6 +95,16 @@ std::size_t scaled_number_digits(std::string_view word) {
     ++digits;
   if (digits == 0 || digits == word.size() || !is_number(word.substr(0, digits))) return 0;
   return is_scale_word(word.substr(digits)) ? digits : 0;
+}
+
+bool counts_no_parameters(std::string_view next_word) {
+  static constexpr std::array<std::string_view, 30> kQuantities = {
+      "tokens",    "token",   "FLOPs",   "FLOP",      "flops",        "bytes",
+      "words",     "images",  "samples", "examples",  "steps",        "GB",
+      "TB",        "dollars", "USD",     "documents", "GPU",          "GPUs",
+      "GPU-hours", "hours",   "pairs",   "sentences", "instructions", "lines",
+      "rows",      "files",   "users",   "queries",   "pages",        "characters"};
+  return is_one_of(next_word, kQuantities);
 }
 
 bool is_year_between(std::string_view word, int first, int last) {

@@ -38,6 +38,9 @@ bool is_scale_word(std::string_view text);
 // The length of the number in a number with a scale suffix ("7B", "1.5T",
 // "340M": 1, 3, 3), or 0 when `word` is not one.
 std::size_t scaled_number_digits(std::string_view word);
+// Whether a scaled number followed by `next_word` counts something other
+// than parameters: "300B tokens", "1e24 FLOPs", "2.8M GPU hours" (LABELS.md).
+bool counts_no_parameters(std::string_view next_word);
 // A four-digit year from `first` to `last`.
 bool is_year_between(std::string_view word, int first, int last);
 

@@ -11,11 +11,6 @@
 namespace ner {
 namespace {
 
-// What a scaled number counts when it is no parameter count ("300B tokens").
-constexpr std::array<std::string_view, 20> kNotParameters = {
-    "tokens", "token",     "FLOPs",    "FLOP",  "flops",     "bytes", "words",
-    "images", "samples",   "examples", "steps", "GB",        "TB",    "dollars",
-    "USD",    "documents", "GPU",      "GPUs",  "GPU-hours", "hours"};
 constexpr std::array<std::string_view, 8> kTimeUnits = {"hours", "days", "weeks", "months",
                                                         "hour",  "day",  "week",  "month"};
 
@@ -101,12 +96,12 @@ UnknownRanges find_unknown_ranges(const Document& document, const UnknownRules& 
       add(word.begin, word.end, UnknownRule::kTaggedForm);
     } else if (scaled_number_digits(form) > 0 || form.find("-token") != std::string_view::npos) {
       // LABELS.md's "not this": token counts, FLOPs and data sizes are O.
-      if (!is_one_of(next, kNotParameters) && form.find("-token") == std::string_view::npos)
+      if (!counts_no_parameters(next) && form.find("-token") == std::string_view::npos)
         add(word.begin, word.end, UnknownRule::kScaledNumber);
     } else if (numeric && is_scale_word(next)) {
       const std::string_view after =
           i + 2 < words.size() ? word_text(text, words[i + 2]) : std::string_view();
-      if (!is_one_of(after, kNotParameters))
+      if (!counts_no_parameters(after))
         add(word.begin, words[i + 1].end, UnknownRule::kScaledNumber);
     } else if (numeric && is_one_of(next, kTimeUnits)) {
       // GPU-hours are compute, not a duration.

@@ -126,6 +126,30 @@ TEST(DatasetFile, ReadsAFileOfFormatOne) {
     EXPECT_FALSE(read.split(split).has_documents()) << split_name(split);
 }
 
+TEST(DatasetFile, ReadsAFileOfFormatTwoAsOneCorpusWithEveryLabelKnown) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "v2.h5";
+  write_dataset_file(path, sample_dataset());
+  {
+    // The layout of version 2: no corpora, no corpus per document, no mask.
+    H5::H5File file(path.string(), H5F_ACC_RDWR);
+    for (const char* name : {"corpus_names", "corpus_weights", "corpus_has_gold"})
+      file.unlink(name);
+    for (const char* split : {"train", "dev", "test"}) {
+      file.unlink(std::string(split) + "/document_corpus");
+      file.unlink(std::string(split) + "/unknown");
+    }
+  }
+  testing::set_format_version(path, 2);
+  const DatasetFile read = read_dataset_file(path);
+  EXPECT_EQ(read.format_version, 2);
+  ASSERT_EQ(read.corpora.size(), 1u);
+  EXPECT_TRUE(read.corpora[0].has_gold) << "its dev split was scored on gold";
+  const DatasetSplit& train = read.split(Split::kTrain);
+  EXPECT_EQ(train.unknown, std::vector<std::uint8_t>(5, 0));
+  EXPECT_EQ(train.document_corpus, (std::vector<std::int32_t>{0, 0}));
+}
+
 TEST(DatasetFile, RefusesEntitiesOutsideTheirText) {
   testing::TempDir dir;
   DatasetFile dataset = sample_dataset();

@@ -44,6 +44,13 @@ TEST(DistantLabels, ParameterCountsOnlyInParameterContexts) {
                                                                   {"13B", EntityType::kParams},
                                                                   {"70B", EntityType::kParams}}));
   EXPECT_EQ(label("trained on 300B tokens"), Found{});
+  EXPECT_EQ(label("from 7 billion to 70 billion parameters"),
+            (Found{{"7 billion", EntityType::kParams}, {"70 billion", EntityType::kParams}}));
+  EXPECT_EQ(label("The 70B version and a ~13B model"),
+            (Found{{"70B", EntityType::kParams}, {"13B", EntityType::kParams}}));
+  EXPECT_EQ(label("A 6 Billion Parameter model with 37B activated"),
+            (Found{{"6 Billion", EntityType::kParams}, {"37B", EntityType::kParams}}));
+  EXPECT_EQ(label("raised $1B and used 2.8M GPU hours on 52K examples"), Found{});
   EXPECT_EQ(label("pretrained on a 5T-token corpus"), Found{});
   EXPECT_EQ(label("3.5 trillion tokens and 1e24 FLOPs"), Found{});
 }
@@ -57,6 +64,10 @@ TEST(DistantLabels, ChipsWithCountAndUnitButComputeTotalsTagTheChipAlone) {
   EXPECT_EQ(label("a pod of 2048 TPU v4 chips"),
             (Found{{"2048 TPU v4 chips", EntityType::kHardware}}));
   EXPECT_EQ(label("with 384 GPUs"), Found{});
+  EXPECT_EQ(label("Hardware: 384 A100 80GB GPUs (48 nodes)"),
+            (Found{{"384 A100 80GB GPUs", EntityType::kHardware}}));
+  EXPECT_EQ(label("Using a TPU v4-8, or TPUv4s"),
+            (Found{{"TPU v4-8", EntityType::kHardware}, {"TPUv4s", EntityType::kHardware}}));
 }
 
 TEST(DistantLabels, ModelNamesWithVariantsButNotInsideOtherNamesOrLinks) {
