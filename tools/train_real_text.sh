@@ -95,7 +95,7 @@ step "ner-train prepare: corpora generated (gold twin) and real (weight $real_we
 step "ner-train --config $config --set train.epochs=$epochs -> $out/run"
 "$bin/train/ner-train" --config "$config" --set "train.epochs=$epochs" "${overrides[@]}" \
   --data "$out/dataset.h5" --out "$out/run" --progress lines
-train_seconds=$(grep -o '"train_seconds":[0-9.]*' "$out/run/metrics.json" | head -1 | cut -d: -f2 || true)
+train_seconds=$(grep -o '"train_seconds": *[0-9]*' "$out/run/metrics.json" | head -1 | grep -o '[0-9]*$' || true)
 
 if [ -d "$real_dev" ]; then
   step "the labeller alone on $real_dev (tags stripped, scored against the gold)"
