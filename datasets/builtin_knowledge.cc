@@ -49,4 +49,15 @@ KnowledgeTable builtin_knowledge_table(std::string_view file_name) {
                                knowledge_table_delimiter(std::string(file_name)));
 }
 
+std::vector<std::string> builtin_knowledge_column(std::string_view file_name,
+                                                  std::string_view column) {
+  const KnowledgeTable table = builtin_knowledge_table(file_name);
+  const std::size_t index = table.column(column);
+  std::vector<std::string> values;
+  values.reserve(table.rows.size());
+  for (const std::vector<std::string>& row : table.rows)
+    values.push_back(row[index]);
+  return values;
+}
+
 }  // namespace ner

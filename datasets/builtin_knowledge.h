@@ -21,4 +21,8 @@ std::vector<std::string> builtin_knowledge_file_names();
 // "builtin:models.tsv", so errors point at the file to edit.
 KnowledgeTable builtin_knowledge_table(std::string_view file_name);
 
+// One column of a builtin file, in row order ("models.tsv", "name").
+std::vector<std::string> builtin_knowledge_column(std::string_view file_name,
+                                                  std::string_view column);
+
 }  // namespace ner

@@ -11,8 +11,6 @@
 namespace ner {
 namespace {
 
-constexpr std::array<std::string_view, 9> kTimeUnits = {"days", "weeks", "months", "hours", "day",
-                                                        "week", "month", "hour",   "years"};
 constexpr std::array<std::string_view, 14> kTrainingWords = {
     "train", "trained", "training",    "pre-trained", "pretrained", "pretraining", "pre-training",
     "took",  "takes",   "fine-tuning", "finetuning",  "fine-tuned", "converged",   "ran"};
@@ -29,13 +27,6 @@ constexpr std::array<std::string_view, 8> kYearNegatives = {
 // Suffixes a known name may carry in real text: "Llama-2-70B-Chat".
 constexpr std::array<std::string_view, 9> kNameSuffixes = {
     "Chat", "Instruct", "Base", "chat", "instruct", "base", "Code", "Turbo", "turbo"};
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string trim(std::string_view text) {
   std::size_t begin = 0, end = text.size();
@@ -117,28 +108,33 @@ class WordView {
   std::string_view text(std::size_t i) const {
     return i < words_.size() ? word_text(text_, words_[i]) : std::string_view();
   }
-  // Whether sentence punctuation separates words i and i + 1.
+  // The text between words i and i + 1 (empty after the last word).
+  std::string_view gap_after(std::size_t i) const {
+    if (i + 1 >= words_.size()) return {};
+    return text_.substr(words_[i].end, words_[i + 1].begin - words_[i].end);
+  }
+  // Whether sentence punctuation or a blank line separates words i and i + 1.
   bool sentence_break_after(std::size_t i) const {
     if (i + 1 >= words_.size()) return true;
-    const std::string_view gap = text_.substr(words_[i].end, words_[i + 1].begin - words_[i].end);
+    const std::string_view gap = gap_after(i);
     return gap.find_first_of(".;!?") != std::string_view::npos ||
            gap.find("\n\n") != std::string_view::npos;
   }
-  // Whether one of `list` occurs among the `count` words before i in its sentence.
   // Whether words i and i + 1 are in different sentences: sentence marks
   // only, so a heading and the line under it count as one.
   bool full_stop_after(std::size_t i) const {
     if (i + 1 >= words_.size()) return true;
-    const std::string_view gap = text_.substr(words_[i].end, words_[i + 1].begin - words_[i].end);
+    const std::string_view gap = gap_after(i);
     return gap.find_first_of(";!?") != std::string_view::npos ||
-           (gap.find('.') != std::string_view::npos && gap.find(". ") != std::string_view::npos &&
-            words_[i].end - words_[i].begin > 4);
+           (gap.find(". ") != std::string_view::npos && words_[i].end - words_[i].begin > 4);
   }
+  // Whether one of `list` occurs among the `count` words before i in its
+  // sentence (`across_lines`: in its sentence by full_stop_after).
   template <typename List>
   bool recent(std::size_t i, std::size_t count, const List& list, bool across_lines = false) const {
     for (std::size_t back = 1; back <= count && back <= i; ++back) {
       if (across_lines ? full_stop_after(i - back) : sentence_break_after(i - back)) return false;
-      if (is_one_of(lower(text(i - back)), list)) return true;
+      if (is_one_of(to_lower_ascii(text(i - back)), list)) return true;
     }
     return false;
   }
@@ -159,12 +155,12 @@ void add_span(std::vector<LabelledSpan>& out, LabellingFunction function, std::s
 }
 
 bool is_parameter_word(std::string_view word) {
-  const std::string w = lower(word);
+  const std::string w = to_lower_ascii(word);
   return w == "parameters" || w == "parameter" || w == "params" || w == "param" ||
          w.rfind("parameter", 0) == 0 || w == "weights";
 }
 
-void add_params(const WordView& words, std::string_view text, std::vector<LabelledSpan>& out) {
+void add_params(const WordView& words, std::vector<LabelledSpan>& out) {
   struct Number {
     std::size_t first, last;  // words
     std::size_t end;          // byte end of the span
@@ -173,7 +169,7 @@ void add_params(const WordView& words, std::string_view text, std::vector<Labell
   std::vector<Number> numbers;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string_view word = words.text(i);
-    if (const std::size_t digits = scaled_number_digits(word)) {
+    if (scaled_number_digits(word) > 0) {
       numbers.push_back({i, i, words[i].end});
       continue;
     }
@@ -188,7 +184,7 @@ void add_params(const WordView& words, std::string_view text, std::vector<Labell
       const std::string_view next = words.text(i + 1);
       const std::size_t next_hyphen = next.find('-');
       const std::string_view scale = next.substr(0, next_hyphen);
-      if (is_one_of(lower(scale),
+      if (is_one_of(to_lower_ascii(scale),
                     std::array<std::string_view, 4>{"billion", "million", "trillion", "b"}))
         numbers.push_back(
             {i, i + 1,
@@ -220,18 +216,18 @@ void add_params(const WordView& words, std::string_view text, std::vector<Labell
     std::size_t m = n;
     while (!counts) {
       const std::size_t after = numbers[m].last + 1;
-      if (words.sentence_break_after(numbers[m].last) && after < words.size()) {
-        const std::string_view gap = text.substr(words[numbers[m].last].end,
-                                                 words[after].begin - words[numbers[m].last].end);
-        if (gap.find_first_of(";!?") != std::string_view::npos || gap.find('.') != gap.npos) break;
-      }
+      // A list ends at sentence punctuation, though not at a line break.
+      if (words.gap_after(numbers[m].last).find_first_of(".;!?") != std::string_view::npos) break;
       const std::string_view next = words.text(after);
-      if (is_parameter_word(next) || is_one_of(lower(next), kModelWords)) {
+      if (is_parameter_word(next) || is_one_of(to_lower_ascii(next), kModelWords)) {
         counts = true;
         break;
       }
-      const std::string_view connector =
-          lower(next) == "and" || lower(next) == "or" || lower(next) == "to" ? next : "";
+      const std::string_view connector = to_lower_ascii(next) == "and" ||
+                                                 to_lower_ascii(next) == "or" ||
+                                                 to_lower_ascii(next) == "to"
+                                             ? next
+                                             : "";
       const std::size_t next_number_word = connector.empty() ? after : after + 1;
       if (m + 1 < numbers.size() && numbers[m + 1].first == next_number_word &&
           next_number_word - numbers[m].last <= 2) {
@@ -248,12 +244,13 @@ void add_params(const WordView& words, std::string_view text, std::vector<Labell
 void add_durations(const WordView& words, std::vector<LabelledSpan>& out) {
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
     const std::string_view word = words.text(i);
-    if (!(is_number(word) || is_number_word(word)) || lower(word) == "several") continue;
+    if (!(is_number(word) || is_number_word(word)) || to_lower_ascii(word) == "several") continue;
     const std::string_view unit = words.text(i + 1);
-    if (!is_one_of(unit, kTimeUnits) || unit == "years" || words.sentence_break_after(i)) continue;
+    if (!is_time_unit(unit) || words.sentence_break_after(i)) continue;
     const std::string_view after = words.text(i + 2);
-    if (lower(words.text(i > 0 ? i - 1 : i)).find("gpu") != std::string::npos ||
-        lower(after) == "ago" || lower(after) == "old" || lower(after).find("gpu") == 0)
+    if (to_lower_ascii(words.text(i > 0 ? i - 1 : i)).find("gpu") != std::string::npos ||
+        to_lower_ascii(after) == "ago" || to_lower_ascii(after) == "old" ||
+        to_lower_ascii(after).find("gpu") == 0)
       continue;
     if (!words.recent(i, 12, kTrainingWords)) continue;
     add_span(out, LabellingFunction::kTrainingDuration, words[i].begin, words[i + 1].end);
@@ -315,9 +312,7 @@ EntityType labelling_function_type(LabellingFunction function) {
 
 DistantKnowledge builtin_distant_knowledge() {
   DistantKnowledge knowledge;
-  const KnowledgeTable models = builtin_knowledge_table("models.tsv");
-  for (const auto& row : models.rows)
-    knowledge.model_names.push_back(row[models.column("name")]);
+  knowledge.model_names = builtin_knowledge_column("models.tsv", "name");
   const KnowledgeTable chips = builtin_knowledge_table("chips.tsv");
   for (const auto& row : chips.rows) {
     knowledge.chips.push_back({row[chips.column("vendor")], row[chips.column("name")]});
@@ -392,7 +387,7 @@ DistantLabeller::DistantLabeller(const DistantKnowledge& knowledge,
     const bool one_word = name.find(' ') == std::string::npos;
     // "Transformer", "Adam", "Chinchilla"? Only names the corpus does not
     // use as ordinary lowercase words.
-    if (one_word && ordinary_words.count(lower(name)) != 0) continue;
+    if (one_word && ordinary_words.count(to_lower_ascii(name)) != 0) continue;
     if (name.size() < 3 && !std::any_of(name.begin(), name.end(), is_ascii_digit)) continue;
     add_name(model_names_, name);
     // "Llama 2" and "Llama-2" are written both ways.
@@ -543,7 +538,7 @@ void DistantLabeller::add_chips(std::string_view text, std::vector<LabelledSpan>
       if (const auto [start, word] = word_before(begin); !word.empty()) {
         const std::string_view count =
             word.back() == 'x' && word.size() > 1 ? word.substr(0, word.size() - 1) : word;
-        if (is_number(count) || (is_number_word(count) && lower(count) != "several")) {
+        if (is_number(count) || (is_number_word(count) && to_lower_ascii(count) != "several")) {
           begin = start;
           const auto [range_start, range_word] = word_before(start);
           if (range_word == "to") {
@@ -600,7 +595,7 @@ std::vector<LabelledSpan> DistantLabeller::candidates(std::string_view text) con
   add_chips(text, out);
   add_model_names(text, out);
   const WordView words(text);
-  add_params(words, text, out);
+  add_params(words, out);
   add_durations(words, out);
   add_years(words, out);
   add_countries(text, out);

@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/file_io.h"
 #include "base/utf8.h"
+#include "datasets/text_words.h"
 
 namespace ner {
 namespace {
@@ -199,9 +200,7 @@ KnowledgeTable parse_knowledge_table(std::string_view content, std::string_view 
 }
 
 char knowledge_table_delimiter(const std::filesystem::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string extension = to_lower_ascii(path.extension().string());
   return extension == ".tsv" || extension == ".tab" ? '\t' : ',';
 }
 

@@ -285,12 +285,10 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
         {corpus.name, static_cast<float>(corpus.weight), !corpus.gold.empty()});
   std::optional<UnknownRules> unknown_rules;
   if (config.weak_unknown) {
-    unknown_rules = default_unknown_rules();
-    std::vector<Document> train;
+    std::vector<const Document*> train;
     for (const Entry& entry : by_split[static_cast<std::size_t>(Split::kTrain)])
-      train.push_back(entry.document);
-    for (std::string form : frequent_untagged_forms(train, 5, 0.002))
-      unknown_rules->outside_forms.insert(std::move(form));
+      train.push_back(&entry.document);
+    unknown_rules = corpus_unknown_rules(train);
   }
   for (const Split split : kSplits) {
     const auto i = static_cast<std::size_t>(split);

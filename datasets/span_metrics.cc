@@ -54,13 +54,13 @@ double macro(const Scores& scores, bool partial, Field field) {
   return types == 0 ? 0.0 : sum / static_cast<double>(types);
 }
 
-nlohmann::json counts_json(const Counts& counts) {
-  return {{"gold", counts.gold},       {"predicted", counts.predicted},
-          {"correct", counts.correct}, {"precision", counts.precision()},
-          {"recall", counts.recall()}, {"f1", counts.f1()}};
-}
-
 }  // namespace
+
+nlohmann::json Counts::to_json() const {
+  return {{"gold", gold},       {"predicted", predicted},
+          {"correct", correct}, {"precision", precision()},
+          {"recall", recall()}, {"f1", f1()}};
+}
 
 double Counts::precision() const {
   return ratio(correct, predicted);
@@ -108,8 +108,8 @@ double Scores::macro_recall(bool use_partial) const {
 nlohmann::json Scores::to_json() const {
   nlohmann::json types = nlohmann::json::object();
   for (const EntityType type : kEntityTypes) {
-    types[std::string(tag_name(type))] = {{"strict", counts_json(strict[index_of(type)])},
-                                          {"partial", counts_json(partial[index_of(type)])}};
+    types[std::string(tag_name(type))] = {{"strict", strict[index_of(type)].to_json()},
+                                          {"partial", partial[index_of(type)].to_json()}};
   }
   nlohmann::json confusion_json = nlohmann::json::object();
   for (const EntityType gold : kEntityTypes) {
@@ -125,10 +125,9 @@ nlohmann::json Scores::to_json() const {
                           {"f1", macro_f1(use_partial)}};
   };
   return {{"types", std::move(types)},
-          {"micro",
-           {{"strict", counts_json(micro_strict())}, {"partial", counts_json(micro_partial())}}},
+          {"micro", {{"strict", micro_strict().to_json()}, {"partial", micro_partial().to_json()}}},
           {"macro", {{"strict", macro_json(false)}, {"partial", macro_json(true)}}},
-          {"boundary", counts_json(boundary)},
+          {"boundary", boundary.to_json()},
           {"confusion", std::move(confusion_json)}};
 }
 

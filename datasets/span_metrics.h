@@ -26,6 +26,8 @@ struct Counts {
   double recall() const;
   double f1() const;
   Counts& operator+=(const Counts& other);
+  // gold, predicted, correct, precision, recall and f1.
+  nlohmann::json to_json() const;
 };
 
 struct Scores {

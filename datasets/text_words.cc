@@ -69,16 +69,27 @@ bool is_number(std::string_view text) {
   return true;
 }
 
+std::string to_lower_ascii(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (is_ascii_upper(c)) c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lower;
+}
+
+bool is_time_unit(std::string_view word) {
+  static constexpr std::array<std::string_view, 8> kUnits = {"hours", "days", "weeks", "months",
+                                                             "hour",  "day",  "week",  "month"};
+  return is_one_of(word, kUnits);
+}
+
 bool is_number_word(std::string_view text) {
   static constexpr std::array<std::string_view, 30> kWords = {
       "one",       "two",      "three",    "four",    "five",     "six",      "seven",   "eight",
       "nine",      "ten",      "eleven",   "twelve",  "thirteen", "fourteen", "fifteen", "sixteen",
       "seventeen", "eighteen", "nineteen", "twenty",  "thirty",   "forty",    "fifty",   "sixty",
       "seventy",   "eighty",   "ninety",   "hundred", "thousand", "several"};
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
+  return is_one_of(to_lower_ascii(text), kWords);
 }
 
 bool is_scale_word(std::string_view text) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,10 @@ bool is_ascii_letter(char c);
 bool is_word_character(char c);
 // Digits with optional thousands commas and one decimal point: "1,408", "6.7".
 bool is_number(std::string_view text);
+// `text` with A-Z lowered; other bytes, UTF-8 included, unchanged.
+std::string to_lower_ascii(std::string_view text);
+// "hours", "days", "weeks", "months" and their singulars.
+bool is_time_unit(std::string_view word);
 // "one" to "twenty", "thirty", ... "hundred", "thousand", "several".
 bool is_number_word(std::string_view text);
 // "billion", "million", "trillion", "thousand" and the suffixes B, M, T, K, b, m, bn.

@@ -11,9 +11,6 @@
 namespace ner {
 namespace {
 
-constexpr std::array<std::string_view, 8> kTimeUnits = {"hours", "days", "weeks", "months",
-                                                        "hour",  "day",  "week",  "month"};
-
 bool has_letter(std::string_view word) {
   return std::any_of(word.begin(), word.end(), is_ascii_letter);
 }
@@ -89,10 +86,8 @@ UnknownRanges find_unknown_ranges(const Document& document, const UnknownRules& 
     const std::string_view next =
         i + 1 < words.size() ? word_text(text, words[i + 1]) : std::string_view();
     const bool numeric = is_number(form) || is_number_word(form);
-    if (tagged_forms.count(form) != 0 || (!model_stems.empty() &&
-                                          std::find(model_stems.begin(), model_stems.end(),
-                                                    letter_stem(form)) != model_stems.end() &&
-                                          !letter_stem(form).empty())) {
+    // Stems are 3 letters or more, so a form without one never matches.
+    if (tagged_forms.count(form) != 0 || is_one_of(letter_stem(form), model_stems)) {
       add(word.begin, word.end, UnknownRule::kTaggedForm);
     } else if (scaled_number_digits(form) > 0 || form.find("-token") != std::string_view::npos) {
       // LABELS.md's "not this": token counts, FLOPs and data sizes are O.
@@ -103,7 +98,7 @@ UnknownRanges find_unknown_ranges(const Document& document, const UnknownRules& 
           i + 2 < words.size() ? word_text(text, words[i + 2]) : std::string_view();
       if (!counts_no_parameters(after))
         add(word.begin, words[i + 1].end, UnknownRule::kScaledNumber);
-    } else if (numeric && is_one_of(next, kTimeUnits)) {
+    } else if (numeric && is_time_unit(next)) {
       // GPU-hours are compute, not a duration.
       const std::string_view before = i > 0 ? word_text(text, words[i - 1]) : std::string_view();
       if (before.find("GPU") == std::string_view::npos)
@@ -136,23 +131,25 @@ UnknownRanges find_unknown_ranges(const Document& document, const UnknownRules& 
 
 UnknownRules default_unknown_rules() {
   UnknownRules rules;
-  const KnowledgeTable countries = builtin_knowledge_table("countries.tsv");
-  const std::size_t name = countries.column("name");
-  for (const auto& row : countries.rows)
-    rules.country_names.push_back(row[name]);
+  rules.country_names = builtin_knowledge_column("countries.tsv", "name");
   for (const std::string_view file : {"benchmarks.tsv", "codebases.tsv", "datasets.tsv",
                                       "techniques.tsv", "network_gear.tsv", "cpus.tsv"}) {
-    const KnowledgeTable table = builtin_knowledge_table(file);
-    const std::size_t column = table.column("name");
-    for (const auto& row : table.rows)
-      rules.outside_forms.insert(row[column]);
+    for (std::string& form : builtin_knowledge_column(file, "name"))
+      rules.outside_forms.insert(std::move(form));
   }
   return rules;
 }
 
-std::unordered_set<std::string> frequent_untagged_forms(const std::vector<Document>& documents,
-                                                        std::size_t min_documents,
-                                                        double min_document_fraction) {
+UnknownRules corpus_unknown_rules(const std::vector<const Document*>& documents) {
+  UnknownRules rules = default_unknown_rules();
+  for (std::string form : frequent_untagged_forms(documents, 5, 0.002))
+    rules.outside_forms.insert(std::move(form));
+  return rules;
+}
+
+std::unordered_set<std::string> frequent_untagged_forms(
+    const std::vector<const Document*>& documents, std::size_t min_documents,
+    double min_document_fraction) {
   struct Counts {
     std::size_t documents = 0;
     std::size_t occurrences = 0;
@@ -161,7 +158,7 @@ std::unordered_set<std::string> frequent_untagged_forms(const std::vector<Docume
   };
   std::unordered_map<std::string, Counts> counts;
   for (std::size_t d = 0; d < documents.size(); ++d) {
-    const Document& document = documents[d];
+    const Document& document = *documents[d];
     for (const Word& word : split_words(document.text)) {
       const std::string_view form = word_text(document.text, word);
       if (!is_name_like(form)) continue;

@@ -45,6 +45,11 @@ struct UnknownRules {
 // techniques, network gear and CPUs from it as outside forms.
 UnknownRules default_unknown_rules();
 
+// The rules for a weakly labelled corpus, as prepare and ner-corpus label
+// apply them: the default ones, with the corpus's frequent untagged forms
+// (in 5 documents and 0.2% of them at least) as outside forms too.
+UnknownRules corpus_unknown_rules(const std::vector<const Document*>& documents);
+
 struct UnknownRanges {
   std::vector<TextRange> ranges;  // sorted, disjoint, never overlapping a span
   std::array<std::size_t, kUnknownRuleCount> per_rule{};
@@ -57,9 +62,9 @@ UnknownRanges find_unknown_ranges(const Document& document, const UnknownRules& 
 // least `min_document_fraction` of them, and that are tagged in under 5% of
 // their occurrences: ordinary vocabulary of the corpus ("LLM", "GPU", "NLP"),
 // to add to UnknownRules::outside_forms.
-std::unordered_set<std::string> frequent_untagged_forms(const std::vector<Document>& documents,
-                                                        std::size_t min_documents,
-                                                        double min_document_fraction);
+std::unordered_set<std::string> frequent_untagged_forms(
+    const std::vector<const Document*>& documents, std::size_t min_documents,
+    double min_document_fraction);
 
 // 1 per piece whose content overlaps a range (ranges and pieces sorted).
 std::vector<std::uint8_t> unknown_piece_mask(const std::vector<TextRange>& ranges,

@@ -8,18 +8,9 @@
 #include <vector>
 
 #include "base/utf8.h"
+#include "datasets/text_words.h"
 
 namespace ner {
-namespace {
-
-bool is_word_byte(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  return (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') ||
-         (byte >= 'A' && byte <= 'Z') ||
-         byte >= 0x80;  // letters of other scripts count as word characters
-}
-
-}  // namespace
 
 std::size_t propagate_document_labels(Document& document) {
   // Surface form -> its type, or nullopt once seen with two types.
@@ -40,8 +31,9 @@ std::size_t propagate_document_labels(Document& document) {
     for (std::size_t pos = text.find(form); pos != std::string_view::npos;
          pos = text.find(form, pos + 1)) {
       const std::size_t end = pos + form.size();
-      if (pos > 0 && is_word_byte(text[pos - 1]) && is_word_byte(text[pos])) continue;
-      if (end < text.size() && is_word_byte(text[end]) && is_word_byte(text[end - 1])) continue;
+      if (pos > 0 && is_word_character(text[pos - 1]) && is_word_character(text[pos])) continue;
+      if (end < text.size() && is_word_character(text[end]) && is_word_character(text[end - 1]))
+        continue;
       if (std::any_of(taken.begin() + pos, taken.begin() + end, [](bool t) { return t; })) continue;
       std::fill(taken.begin() + pos, taken.begin() + end, true);
       added.push_back(Span{*type, pos, end, 0, 0});

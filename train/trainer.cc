@@ -318,6 +318,7 @@ bool Trainer::evaluate_and_checkpoint() {
   nlohmann::json per_type = nlohmann::json::object();
   for (const EntityType type : kEntityTypes)
     per_type[std::string(tag_name(type))] = dev.scores.strict[index_of(type)].f1();
+  const nlohmann::json dev_per_corpus = per_corpus(Split::kDev, dev);
   log_->write({{"event", "evaluation"},
                {"step", progress_.step},
                {"epoch", epoch_shown},
@@ -326,7 +327,7 @@ bool Trainer::evaluate_and_checkpoint() {
                {"precision", dev.scores.micro_strict().precision()},
                {"recall", dev.scores.micro_strict().recall()},
                {"f1_per_type", per_type},
-               {"per_corpus", per_corpus(Split::kDev, dev)},
+               {"per_corpus", dev_per_corpus},
                {"loss", dev.loss},
                {"best_f1", progress_.best_f1},
                {"seconds", seconds_since(start)}});
@@ -338,8 +339,7 @@ bool Trainer::evaluate_and_checkpoint() {
       format_duration(progress_.train_seconds)));
   if (dataset_.corpora.size() > 1) {
     std::string line = "  dev F1 per corpus:";
-    const nlohmann::json corpora = per_corpus(Split::kDev, dev);
-    for (const auto& [name, scores] : corpora.items())
+    for (const auto& [name, scores] : dev_per_corpus.items())
       line += fmt::format(" {} {:.4f} ({})", name, scores["f1"].get<double>(),
                           scores["label_source"].get<std::string>());
     display_.line(line);

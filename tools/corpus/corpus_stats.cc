@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/utf8.h"
+#include "datasets/text_words.h"
 
 namespace ner {
 namespace {
@@ -25,15 +26,7 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-std::string to_lower_ascii(std::string_view word) {
-  std::string lower(word);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
-std::vector<std::string_view> split_words(std::string_view text) {
+std::vector<std::string_view> split_on_whitespace(std::string_view text) {
   std::vector<std::string_view> words;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -108,7 +101,7 @@ BoundaryVariantInfo describe(BoundaryVariant variant) {
 std::vector<BoundaryVariant> boundary_variants_of(const Document& document, const Span& span) {
   std::vector<BoundaryVariant> variants;
   const std::string_view text = span_text(document, span);
-  const std::vector<std::string_view> words = split_words(text);
+  const std::vector<std::string_view> words = split_on_whitespace(text);
   const std::string_view before = word_before(document.text, span.begin);
   switch (span.type) {
     case EntityType::kHardware:

@@ -24,13 +24,8 @@ std::vector<std::string> non_empty_list(const KnowledgeTable& table, std::size_t
 }
 
 std::vector<std::string> word_list(std::string_view file_name, std::string_view column) {
-  const KnowledgeTable table = builtin_knowledge_table(file_name);
-  if (table.rows.empty()) throw Error(fmt::format("{}: no rows", table.source));
-  const std::size_t index = table.column(column);
-  std::vector<std::string> words;
-  words.reserve(table.rows.size());
-  for (const std::vector<std::string>& row : table.rows)
-    words.push_back(row[index]);
+  std::vector<std::string> words = builtin_knowledge_column(file_name, column);
+  if (words.empty()) throw Error(fmt::format("builtin:{}: no rows", file_name));
   return words;
 }
 

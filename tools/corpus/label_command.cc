@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -37,11 +36,12 @@ std::string file_name_of(std::string_view id) {
   return name;
 }
 
-void check_text(const std::string& text, const std::string& where) {
-  if (const auto bad = find_invalid_utf8(text))
-    throw Error(fmt::format("{}: invalid UTF-8 at byte {}", where, *bad));
-  if (text.find('\0') != std::string::npos)
-    throw Error(fmt::format("{}: a NUL byte: not a text document", where));
+// Where `text` is no plain text (an invalid UTF-8 or a NUL byte), and why.
+std::optional<std::pair<std::size_t, std::string_view>> text_problem(const std::string& text) {
+  if (const auto bad = find_invalid_utf8(text)) return {{*bad, "invalid UTF-8"}};
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos)
+    return {{nul, "a NUL byte: not a text document"}};
+  return std::nullopt;
 }
 
 void read_jsonl(const std::filesystem::path& path, std::vector<RawDocument>& documents) {
@@ -67,7 +67,9 @@ void read_jsonl(const std::filesystem::path& path, std::vector<RawDocument>& doc
                          ? json["id"].get<std::string>()
                          : fmt::format("line-{}", line_number);
     RawDocument document{folder + "/" + file_name_of(id) + ".txt", json["text"].get<std::string>()};
-    check_text(document.text, where);
+    if (const auto problem = text_problem(document.text))
+      throw Error(
+          fmt::format("{}: {} at byte {} of \"text\"", where, problem->second, problem->first));
     documents.push_back(std::move(document));
   }
 }
@@ -83,7 +85,11 @@ std::vector<RawDocument> read_inputs(const std::vector<std::filesystem::path>& i
     }
     for (const auto& file : list_corpus_files(input)) {
       RawDocument document{corpus_document_name(input, file), read_file(file)};
-      check_text(document.text, file.string());
+      if (const auto problem = text_problem(document.text)) {
+        throw Error(fmt::format(
+            "{}: {}", format_location(locate_byte(document.text, problem->first, file.string())),
+            problem->second));
+      }
       documents.push_back(std::move(document));
     }
   }
@@ -98,10 +104,10 @@ std::vector<RawDocument> read_inputs(const std::vector<std::filesystem::path>& i
 
 // The function's spans alone, overlaps inside it resolved the same way.
 std::vector<Span> spans_of(std::string_view text, const std::vector<LabelledSpan>& candidates,
-                           std::optional<LabellingFunction> function) {
+                           LabellingFunction function) {
   std::vector<LabelledSpan> chosen;
   for (const LabelledSpan& candidate : candidates) {
-    if (!function || candidate.source == *function) chosen.push_back(candidate);
+    if (candidate.source == function) chosen.push_back(candidate);
   }
   std::vector<Span> spans;
   for (const LabelledSpan& labelled : resolve_labels(text, chosen))
@@ -128,12 +134,6 @@ std::vector<Span> of_type(const std::vector<Span>& spans, EntityType type) {
     if (span.type == type) out.push_back(span);
   }
   return out;
-}
-
-nlohmann::json counts_json(const Counts& counts) {
-  return {{"gold", counts.gold},       {"predicted", counts.predicted},
-          {"correct", counts.correct}, {"precision", counts.precision()},
-          {"recall", counts.recall()}, {"f1", counts.f1()}};
 }
 
 }  // namespace
@@ -183,13 +183,11 @@ LabelResult run_label(const LabelOptions& options) {
   std::array<FunctionStats, kLabellingFunctionCount> stats;
   SpanEvaluator whole;
   std::vector<Document> labelled;
-  std::unique_ptr<TemporaryFile> jsonl;
-  std::ofstream* jsonl_stream = nullptr;
+  std::optional<TemporaryFile> jsonl;
   std::ofstream jsonl_file;
   if (!options.jsonl.empty()) {
-    jsonl = std::make_unique<TemporaryFile>(options.jsonl);
+    jsonl.emplace(options.jsonl);
     jsonl_file.open(jsonl->path(), std::ios::binary);
-    jsonl_stream = &jsonl_file;
   }
   std::size_t done = 0;
   for (RawDocument& raw : documents) {
@@ -241,7 +239,7 @@ LabelResult run_label(const LabelOptions& options) {
       continue;
     }
     write_file_atomically(options.out / document.name, rendered);
-    if (jsonl_stream) {
+    if (jsonl) {
       nlohmann::json line = {{"id", document.name}, {"text", document.text}};
       line["entities"] = nlohmann::json::array();
       for (const LabelledSpan& span : kept) {
@@ -250,7 +248,7 @@ LabelResult run_label(const LabelOptions& options) {
                                     {"label", tag_name(span.span.type)},
                                     {"function", labelling_function_name(span.source)}});
       }
-      *jsonl_stream << line.dump() << '\n';
+      jsonl_file << line.dump() << '\n';
     }
     labelled.push_back(std::move(document));
     if (options.progress) options.progress(++done, documents.size());
@@ -262,9 +260,10 @@ LabelResult run_label(const LabelOptions& options) {
   }
 
   // What the unknown rules would leave undecided in this output.
-  UnknownRules rules = default_unknown_rules();
-  for (std::string form : frequent_untagged_forms(labelled, 5, 0.002))
-    rules.outside_forms.insert(std::move(form));
+  std::vector<const Document*> output;
+  for (const Document& document : labelled)
+    output.push_back(&document);
+  const UnknownRules rules = corpus_unknown_rules(output);
   std::array<std::size_t, kUnknownRuleCount> unknown{};
   for (const Document& document : labelled) {
     const UnknownRanges ranges = find_unknown_ranges(document, rules);
@@ -295,7 +294,7 @@ LabelResult run_label(const LabelOptions& options) {
                     s.spans, 100.0 * coverage, s.overlaps, s.conflicts, s.kept);
     if (!options.gold.empty()) {
       const Counts& counts = s.gold.scores().strict[index_of(labelling_function_type(function))];
-      entry["gold_strict"] = counts_json(counts);
+      entry["gold_strict"] = counts.to_json();
       table += fmt::format("{:>11.3f}{:>9.3f}", counts.precision(), counts.recall());
     }
     table += "\n";
