@@ -86,10 +86,16 @@ void set_rng_state(const torch::Device& device, const at::Tensor& state) {
 DeviceMemory device_memory(const torch::Device& device) {
 #ifdef NER_HAS_CUDA_ALLOCATOR_STATS
   if (device.is_cuda()) {
-    const auto stats =
-        c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-    const auto& all_pools = stats.allocated_bytes[0];
-    return {all_pools.current, all_pools.peak};
+    // The caching allocator starts with the first CUDA allocation and refuses
+    // to report before it: until then nothing is allocated.
+    try {
+      const auto stats =
+          c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+      const auto& all_pools = stats.allocated_bytes[0];
+      return {all_pools.current, all_pools.peak};
+    } catch (const c10::Error&) {
+      return {};
+    }
   }
 #endif
   (void)device;

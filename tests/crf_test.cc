@@ -324,7 +324,8 @@ TEST_P(CrfOnDevice, ParallelScanMatchesTheSequentialForwardAlgorithm) {
       const auto run = [&](CrfPartition partition, const torch::Device& on) {
         crf->to(on);
         crf->zero_grad();
-        const auto emissions = base.to(on).requires_grad_(true);
+        // A leaf on every device: on the CPU .to() returns base itself.
+        const auto emissions = base.to(on).detach().requires_grad_(true);
         const auto likelihood = crf->log_likelihood(emissions, tags.to(on), mask.to(on), partition);
         likelihood.sum().backward();
         const auto transition_grad = crf->named_parameters()["transitions"].grad();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds for CUDA on a machine with PyTorch installed (its
 # LibTorch, found through PyTorch's CMake prefix), into build-cuda/, and runs
-# the tests there. Installs nothing: the libraries must be present already.
+# the tests there. Installs nothing: the libraries must be present already
+# (tools/bench/gpu/debs.sh carries them to a machine without a package archive).
 # Usage: tools/build_cuda.sh [--no-test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
