@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 
 #include "datasets/builtin_knowledge.h"
@@ -24,6 +25,12 @@ constexpr std::array<std::string_view, 22> kMonths = {
     "Jun",       "Jul",      "Aug",      "Sep",      "Sept", "Oct"};
 constexpr std::array<std::string_view, 8> kYearNegatives = {
     "cutoff", "cut-off", "license", "licence", "copyright", "©", "until", "through"};
+// Words that date a training run or release when a full date follows them:
+// "Started 11th March, 2022", "Estimated end: 5th July, 2022".
+constexpr std::array<std::string_view, 9> kDateWords = {
+    "dates", "started", "start", "began", "begun", "ended", "end", "finished", "completed"};
+// "This will run for about 4 days": a run, close before a duration.
+constexpr std::array<std::string_view, 2> kRunWords = {"run", "runs"};
 // Suffixes a known name may carry in real text: "Llama-2-70B-Chat".
 constexpr std::array<std::string_view, 9> kNameSuffixes = {
     "Chat", "Instruct", "Base", "chat", "instruct", "base", "Code", "Turbo", "turbo"};
@@ -93,7 +100,11 @@ bool inside_link(std::string_view text, std::size_t at) {
   std::size_t end = at;
   while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
     ++end;
-  const std::string_view run = text.substr(begin, end - begin);
+  std::string_view run = text.substr(begin, end - begin);
+  // "[10,000 V100s](https://...)": the link's text is not the link.
+  if (const std::size_t target = run.find("](");
+      target != std::string_view::npos && at < begin + target)
+    run = run.substr(0, target);
   return run.find("://") != std::string_view::npos || run.find("www.") != std::string_view::npos ||
          run.find(".com") != std::string_view::npos || run.find('@') != std::string_view::npos ||
          run.find(".html") != std::string_view::npos;
@@ -125,8 +136,10 @@ class WordView {
   bool full_stop_after(std::size_t i) const {
     if (i + 1 >= words_.size()) return true;
     const std::string_view gap = gap_after(i);
+    // "December. 2022": a month's dot does not end the sentence.
     return gap.find_first_of(";!?") != std::string_view::npos ||
-           (gap.find(". ") != std::string_view::npos && words_[i].end - words_[i].begin > 4);
+           (gap.find(". ") != std::string_view::npos && words_[i].end - words_[i].begin > 4 &&
+            !is_one_of(text(i), kMonths));
   }
   // Whether one of `list` occurs among the `count` words before i in its
   // sentence (`across_lines`: in its sentence by full_stop_after).
@@ -135,6 +148,15 @@ class WordView {
     for (std::size_t back = 1; back <= count && back <= i; ++back) {
       if (across_lines ? full_stop_after(i - back) : sentence_break_after(i - back)) return false;
       if (is_one_of(to_lower_ascii(text(i - back)), list)) return true;
+    }
+    return false;
+  }
+  // Whether one of `list` occurs among the `count` words after i in its sentence.
+  template <typename List>
+  bool upcoming(std::size_t i, std::size_t count, const List& list) const {
+    for (std::size_t ahead = 1; ahead <= count && i + ahead < words_.size(); ++ahead) {
+      if (sentence_break_after(i + ahead - 1)) return false;
+      if (is_one_of(to_lower_ascii(text(i + ahead)), list)) return true;
     }
     return false;
   }
@@ -246,29 +268,86 @@ void add_durations(const WordView& words, std::vector<LabelledSpan>& out) {
     const std::string_view word = words.text(i);
     if (!(is_number(word) || is_number_word(word)) || to_lower_ascii(word) == "several") continue;
     const std::string_view unit = words.text(i + 1);
-    if (!is_time_unit(unit) || words.sentence_break_after(i)) continue;
+    if (!(is_time_unit(unit) || unit == "minutes" || unit == "minute") ||
+        words.sentence_break_after(i))
+      continue;
     const std::string_view after = words.text(i + 2);
     if (to_lower_ascii(words.text(i > 0 ? i - 1 : i)).find("gpu") != std::string::npos ||
         to_lower_ascii(after) == "ago" || to_lower_ascii(after) == "old" ||
         to_lower_ascii(after).find("gpu") == 0)
       continue;
-    if (!words.recent(i, 12, kTrainingWords)) continue;
+    // "trained for 21 days", "33 days of continuous training", "run for 4 days".
+    if (!(words.recent(i, 12, kTrainingWords) || words.upcoming(i + 1, 5, kTrainingWords) ||
+          words.recent(i, 4, kRunWords)))
+      continue;
     add_span(out, LabellingFunction::kTrainingDuration, words[i].begin, words[i + 1].end);
   }
 }
 
+// Where a word holds a year: the whole word ("2022"), or the year of a date
+// written as one word ("2023-09-01", "11.July.2022", "05/07/2022").
+struct YearInWord {
+  std::size_t offset = 0;
+  bool part_of_date = false;
+};
+
+std::optional<YearInWord> year_in_word(std::string_view word) {
+  const auto digits = [&](std::size_t from, std::size_t count) {
+    return from + count <= word.size() &&
+           std::all_of(word.begin() + from, word.begin() + from + count, is_ascii_digit);
+  };
+  if (is_year_between(word, 1990, 2035)) return YearInWord{0, false};
+  if (word.size() >= 7 && is_year_between(word.substr(0, 4), 1990, 2035) && word[4] == '-' &&
+      digits(5, 2) && (word.size() == 7 || (word.size() == 10 && word[7] == '-' && digits(8, 2))))
+    return YearInWord{0, true};
+  if (word.size() < 7) return std::nullopt;
+  const std::size_t year_at = word.size() - 4;
+  const char separator = word[year_at - 1];
+  if (std::string_view("./-").find(separator) == std::string_view::npos ||
+      !is_year_between(word.substr(year_at), 1990, 2035))
+    return std::nullopt;
+  const std::string_view rest = word.substr(0, year_at - 1);
+  const std::size_t month_at = rest.find_last_of(separator);
+  const std::string_view month =
+      month_at == std::string_view::npos ? rest : rest.substr(month_at + 1);
+  const bool month_number = (month.size() == 1 || month.size() == 2) &&
+                            std::all_of(month.begin(), month.end(), is_ascii_digit);
+  if (month_at == std::string_view::npos || !(is_one_of(month, kMonths) || month_number))
+    return std::nullopt;
+  return YearInWord{year_at, true};
+}
+
 void add_years(const WordView& words, std::vector<LabelledSpan>& out) {
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (!is_year_between(words.text(i), 1990, 2035)) continue;
+    const std::optional<YearInWord> year = year_in_word(words.text(i));
+    if (!year) continue;
+    const std::size_t begin = words[i].begin + year->offset;
+    // A citation's year field: "year = 2021".
+    if (i >= 2 && words.text(i - 1) == "=" && to_lower_ascii(words.text(i - 2)) == "year") {
+      add_span(out, LabellingFunction::kReleaseYear, begin, begin + 4);
+      continue;
+    }
     if (words.recent(i, 6, kYearNegatives)) continue;
-    const bool after_month = i > 0 && (is_one_of(words.text(i - 1), kMonths) ||
-                                       (i > 1 && is_one_of(words.text(i - 2), kMonths)));
+    // "data available up to November 2023" dates data, not a model.
+    bool up_to = false;
+    for (std::size_t back = 1; back <= 3 && back + 1 <= i; ++back)
+      up_to = up_to || (to_lower_ascii(words.text(i - back)) == "to" &&
+                        to_lower_ascii(words.text(i - back - 1)) == "up");
+    if (up_to) continue;
+    const bool after_month =
+        year->part_of_date || (i > 0 && (is_one_of(words.text(i - 1), kMonths) ||
+                                         (i > 1 && is_one_of(words.text(i - 2), kMonths))));
     const bool release = words.recent(i, 4, kReleaseWords);
-    // A month and year near a release or training word is a date of the model.
-    const bool dated = after_month && (words.recent(i, 10, kReleaseWords, true) ||
-                                       words.recent(i, 10, kTrainingWords, true));
+    // A full date near a release, training or date word is a date of the
+    // model: "trained between December. 2022 and Feb. 2023", "As of July 3rd,
+    // 2022, GLM-130B has been trained".
+    const bool dated =
+        after_month &&
+        (words.recent(i, 10, kReleaseWords, true) || words.recent(i, 10, kTrainingWords, true) ||
+         words.recent(i, 10, kDateWords, true) || words.upcoming(i, 8, kReleaseWords) ||
+         words.upcoming(i, 8, kTrainingWords));
     if (!(release || dated)) continue;
-    add_span(out, LabellingFunction::kReleaseYear, words[i].begin, words[i].end);
+    add_span(out, LabellingFunction::kReleaseYear, begin, begin + 4);
   }
 }
 
@@ -322,8 +401,9 @@ DistantKnowledge builtin_distant_knowledge() {
       if (!is_one_of(unit, knowledge.chip_units)) knowledge.chip_units.push_back(unit);
     }
   }
-  for (const std::string_view unit : {"GPU", "GPUs", "chips", "chip", "TPUs", "nodes", "Pods",
-                                      "pods", "accelerators", "cards", "cores", "devices"}) {
+  for (const std::string_view unit :
+       {"GPU", "GPUs", "chips", "chip", "TPUs", "nodes", "node", "Pods", "pods", "accelerators",
+        "cards", "cores", "devices", "server", "servers"}) {
     if (!is_one_of(unit, knowledge.chip_units)) knowledge.chip_units.emplace_back(unit);
   }
   const KnowledgeTable countries = builtin_knowledge_table("countries.tsv");
@@ -455,22 +535,45 @@ void DistantLabeller::add_model_names(std::string_view text, std::vector<Labelle
   }
 }
 
+// "80GB", "40G": a memory size written beside a chip name.
+bool is_memory_size(std::string_view word) {
+  const std::size_t unit = word.size() > 2 && word.substr(word.size() - 2) == "GB" ? 2 : 1;
+  return word.size() > unit && (unit == 2 || word.back() == 'G') &&
+         is_number(word.substr(0, word.size() - unit));
+}
+
 void DistantLabeller::add_chips(std::string_view text, std::vector<LabelledSpan>& out) const {
-  const WordView words(text);
   for (std::size_t at = 0; at + 1 < text.size(); ++at) {
-    if (!starts_word(text, at)) continue;
+    // A count glued to the name, "8XA100", starts the span.
+    std::size_t glued_count = at;
+    if (at >= 2 && (text[at - 1] == 'x' || text[at - 1] == 'X')) {
+      std::size_t start = at - 1;
+      while (start > 0 && is_ascii_digit(text[start - 1]))
+        --start;
+      if (start < at - 1 && starts_word(text, start)) glued_count = start;
+    }
+    if (glued_count == at && !starts_word(text, at)) continue;
     const auto found = chip_names_.find(std::string(text.substr(at, 2)));
     if (found == chip_names_.end()) continue;
     for (const std::string& name : found->second) {
       if (text.compare(at, name.size(), name) != 0) continue;
-      std::size_t begin = at, end = at + name.size();
+      std::size_t begin = glued_count, end = at + name.size();
       // "A100s": a plural written onto the name; "TPU v3-8": a slice size.
       if (end < text.size() && text[end] == 's' && ends_word(text, end + 1)) ++end;
+      // "A100-40G": a memory size glued on.
       if (end + 1 < text.size() && text[end] == '-' && is_ascii_digit(text[end + 1])) {
         std::size_t stop = end + 1;
         while (stop < text.size() && is_ascii_digit(text[stop]))
           ++stop;
-        if (ends_word(text, stop)) end = stop;
+        std::size_t memory_stop = stop;
+        while (memory_stop < text.size() && (text[memory_stop] == 'G' || text[memory_stop] == 'B'))
+          ++memory_stop;
+        if (ends_word(text, stop)) {
+          end = stop;
+        } else if (is_memory_size(text.substr(end + 1, memory_stop - end - 1)) &&
+                   ends_word(text, memory_stop)) {
+          end = memory_stop;
+        }
       }
       if (!ends_word(text, end)) continue;
       if (inside_link(text, at)) break;
@@ -500,8 +603,7 @@ void DistantLabeller::add_chips(std::string_view text, std::vector<LabelledSpan>
           while (stop < text.size() && is_word_character(text[stop]))
             ++stop;
           const std::string_view word = text.substr(end + 1, stop - end - 1);
-          const bool memory = word.size() > 2 && word.substr(word.size() - 2) == "GB" &&
-                              is_number(word.substr(0, word.size() - 2));
+          const bool memory = is_memory_size(word);
           const bool form = word.rfind("SXM", 0) == 0 || word == "PCIe" || word == "NVL";
           if ((memory || form) && ends_word(text, stop)) {
             end = stop;
@@ -535,9 +637,10 @@ void DistantLabeller::add_chips(std::string_view text, std::vector<LabelledSpan>
       }
       end = unit_end;
       // The count written directly before: "512", "eight", "4 to 16", "8x".
-      if (const auto [start, word] = word_before(begin); !word.empty()) {
-        const std::string_view count =
-            word.back() == 'x' && word.size() > 1 ? word.substr(0, word.size() - 1) : word;
+      if (const auto [start, word] = word_before(begin); !word.empty() && glued_count == at) {
+        const std::string_view count = (word.back() == 'x' || word.back() == 'X') && word.size() > 1
+                                           ? word.substr(0, word.size() - 1)
+                                           : word;
         if (is_number(count) || (is_number_word(count) && to_lower_ascii(count) != "several")) {
           begin = start;
           const auto [range_start, range_word] = word_before(start);
@@ -547,7 +650,6 @@ void DistantLabeller::add_chips(std::string_view text, std::vector<LabelledSpan>
           }
         }
       }
-      (void)words;
       add_span(out, LabellingFunction::kChipNames, begin, end);
       at = end - 1;
       break;

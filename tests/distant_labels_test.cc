@@ -21,7 +21,7 @@ DistantKnowledge test_knowledge() {
   DistantKnowledge knowledge;
   knowledge.model_names = {"GPT-3", "Llama 2", "BERT", "Transformer", "PaLM 2"};
   knowledge.chips = {{"NVIDIA", "A100"}, {"NVIDIA", "H800"}, {"Google", "TPU v4"}};
-  knowledge.chip_units = {"GPUs", "GPU", "chips"};
+  knowledge.chip_units = {"GPUs", "GPU", "chips", "node", "server"};
   knowledge.countries = {"United States", "China", "Sweden", "France"};
   knowledge.takes_the = {"United States"};
   return knowledge;
@@ -70,6 +70,22 @@ TEST(DistantLabels, ChipsWithCountAndUnitButComputeTotalsTagTheChipAlone) {
             (Found{{"TPU v4-8", EntityType::kHardware}, {"TPUv4s", EntityType::kHardware}}));
 }
 
+TEST(DistantLabels, ChipsWithMemoryGluedCountsAndMarkdownLinks) {
+  EXPECT_EQ(label("using 16 A100-40G GPUs"), (Found{{"16 A100-40G GPUs", EntityType::kHardware}}));
+  EXPECT_EQ(label("a machine with 4 A100 80G GPUs"),
+            (Found{{"4 A100 80G GPUs", EntityType::kHardware}}));
+  EXPECT_EQ(label("a single 8XA100 40GB node, or an 8X A100 40GB node"),
+            (Found{{"8XA100 40GB node", EntityType::kHardware},
+                   {"8X A100 40GB node", EntityType::kHardware}}));
+  EXPECT_EQ(label("with a single A100 server."), (Found{{"A100 server", EntityType::kHardware}}));
+  EXPECT_EQ(label("[14.8 days of compute on 10,000 A100s](https://arxiv.org/pdf/2104.10350)"),
+            (Found{{"10,000 A100s", EntityType::kHardware}}));
+  EXPECT_EQ(label("an A100 8B model"),
+            (Found{{"A100", EntityType::kHardware}, {"8B", EntityType::kParams}}))
+      << "8B is a size, not memory";
+  EXPECT_EQ(label("see https://example.com/A100s now"), Found{});
+}
+
 TEST(DistantLabels, ModelNamesWithVariantsButNotInsideOtherNamesOrLinks) {
   EXPECT_EQ(label("We compare GPT-3 and Llama-2-70B."),
             (Found{{"GPT-3", EntityType::kModel}, {"Llama-2-70B", EntityType::kModel}}));
@@ -92,6 +108,41 @@ TEST(DistantLabels, DurationsAndYearsNeedTheirContext) {
             (Found{{"BERT", EntityType::kModel}, {"2018", EntityType::kYear}}));
   EXPECT_EQ(label("Its data cutoff is released 2023"), Found{});
   EXPECT_EQ(label("the 2023 Sustainable AI Standards"), Found{});
+}
+
+TEST(DistantLabels, TrainingDurationsWithTheirWordAfterThem) {
+  EXPECT_EQ(label("roughly ~33 days of continuous training on 1024 GPUs"),
+            (Found{{"33 days", EntityType::kTraining}}));
+  EXPECT_EQ(label("we need 33 days to fully train at this scale"),
+            (Found{{"33 days", EntityType::kTraining}}));
+  EXPECT_EQ(label("This will run for about 4 days using DDP."),
+            (Found{{"4 days", EntityType::kTraining}}));
+  EXPECT_EQ(label("SQuAD can be trained in around 30 minutes"),
+            (Found{{"30 minutes", EntityType::kTraining}}));
+  EXPECT_EQ(label("We waited 3 days. Training was fast."), Found{})
+      << "the training word is in the next sentence";
+}
+
+TEST(DistantLabels, YearsOfFullDatesNearReleaseTrainingOrDateWords) {
+  const auto years = [](const std::string& text) {
+    std::vector<std::string> found;
+    for (const auto& [span, type] : label(text))
+      if (type == EntityType::kYear) found.push_back(span);
+    return found;
+  };
+  using Years = std::vector<std::string>;
+  EXPECT_EQ(years("LLaMA was trained between December. 2022 and Feb. 2023."),
+            (Years{"2022", "2023"}));
+  EXPECT_EQ(years("As of July 3rd, 2022, GLM-130B has been trained on 400B tokens"), Years{"2022"});
+  EXPECT_EQ(years("**Release Date Estimate:** Monday, 11.July.2022"), Years{"2022"});
+  EXPECT_EQ(years("- Started 11th March, 2022 11:42am PST\n- Estimated end: 5th July, 2022"),
+            (Years{"2022", "2022"}));
+  EXPECT_EQ(years("The training has started on 2023-09-01."), Years{"2023"});
+  EXPECT_EQ(years("@misc{gpt-j,\n  year = 2021,\n  month = May\n}"), Years{"2021"});
+  EXPECT_EQ(years("released with data available up to November 2023"), Years{});
+  EXPECT_EQ(years("We met in March 2021 to discuss benchmarks."), Years{})
+      << "a date with no release, training or date word";
+  EXPECT_EQ(years("version 2023-09-01 of the dataset"), Years{});
 }
 
 TEST(DistantLabels, CountriesOfOriginButNotOrganisations) {
