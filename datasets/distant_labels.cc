@@ -23,8 +23,9 @@ constexpr std::array<std::string_view, 22> kMonths = {
     "January",   "February", "March",    "April",    "May",  "June", "July", "August",
     "September", "October",  "November", "December", "Jan",  "Feb",  "Mar",  "Apr",
     "Jun",       "Jul",      "Aug",      "Sep",      "Sept", "Oct"};
-constexpr std::array<std::string_view, 8> kYearNegatives = {
-    "cutoff", "cut-off", "license", "licence", "copyright", "©", "until", "through"};
+// "added to Hugging Face Transformers on 2022-07-18" dates a web post.
+constexpr std::array<std::string_view, 9> kYearNegatives = {
+    "cutoff", "cut-off", "license", "licence", "copyright", "©", "until", "through", "added"};
 // Words that date a training run or release when a full date follows them:
 // "Started 11th March, 2022", "Estimated end: 5th July, 2022".
 constexpr std::array<std::string_view, 9> kDateWords = {
@@ -54,6 +55,25 @@ std::string without_parentheses(std::string_view text) {
     if (c == ')' && depth > 0) --depth;
   }
   return trim(out);
+}
+
+// A model name without its trailing sizes and version numbers:
+// "Llama 3.3 70B" -> "Llama", "Mixtral 8x7B" -> "Mixtral".
+std::string family_of(std::string_view name) {
+  const auto is_size_or_version = [](std::string_view part) {
+    if (scaled_number_digits(part) > 0) return true;
+    if (const std::size_t x = part.find_first_of("xX");
+        x != std::string_view::npos && x > 0 && is_number(part.substr(0, x)) &&
+        scaled_number_digits(part.substr(x + 1)) > 0)
+      return true;
+    return part.size() <= 4 && is_number(part);
+  };
+  for (;;) {
+    const std::size_t cut = name.find_last_of(" -");
+    if (cut == std::string_view::npos || cut == 0 || !is_size_or_version(name.substr(cut + 1)))
+      return std::string(name);
+    name = name.substr(0, cut);
+  }
 }
 
 std::string key_of(std::string_view name) {
@@ -276,6 +296,11 @@ void add_durations(const WordView& words, std::vector<LabelledSpan>& out) {
         to_lower_ascii(after) == "ago" || to_lower_ascii(after) == "old" ||
         to_lower_ascii(after).find("gpu") == 0)
       continue;
+    // "10,000 hours of robot data" measures data; "33 days of training" and
+    // "14.8 days of compute" measure time.
+    if (to_lower_ascii(after) == "of" && !words.upcoming(i + 2, 4, kTrainingWords) &&
+        to_lower_ascii(words.text(i + 3)).rfind("comput", 0) != 0)
+      continue;
     // "trained for 21 days", "33 days of continuous training", "run for 4 days".
     if (!(words.recent(i, 12, kTrainingWords) || words.upcoming(i + 1, 5, kTrainingWords) ||
           words.recent(i, 4, kRunWords)))
@@ -478,6 +503,14 @@ DistantLabeller::DistantLabeller(const DistantKnowledge& knowledge,
       add_name(model_names_, hyphened);
     if (spaced != name && std::count(name.begin(), name.end(), '-') == 1)
       add_name(model_names_, spaced);
+    // Papers name the family too: "Falcon" of "Falcon-180B", "Llama" of
+    // "Llama 3.3 70B".
+    const std::string family = family_of(name);
+    if (family != name && family.size() > 3 &&
+        std::any_of(family.begin(), family.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+        (family.find(' ') != std::string::npos ||
+         ordinary_words.count(to_lower_ascii(family)) == 0))
+      add_name(model_names_, family);
   }
   sort_longest_first(model_names_);
   for (const ChipName& chip : knowledge.chips) {

@@ -95,6 +95,10 @@ TEST(DistantLabels, ModelNamesWithVariantsButNotInsideOtherNamesOrLinks) {
   EXPECT_EQ(label("BERTology and gpt-3"), Found{});
   EXPECT_EQ(label("PaLM 2 and PaLM-2"),
             (Found{{"PaLM 2", EntityType::kModel}, {"PaLM-2", EntityType::kModel}}));
+  EXPECT_EQ(label("models built upon Llama, and Llama 2"),
+            (Found{{"Llama", EntityType::kModel}, {"Llama 2", EntityType::kModel}}))
+      << "the family of a versioned name";
+  EXPECT_EQ(label("a GPT model"), Found{}) << "families of three letters are left out";
 }
 
 TEST(DistantLabels, DurationsAndYearsNeedTheirContext) {
@@ -119,6 +123,9 @@ TEST(DistantLabels, TrainingDurationsWithTheirWordAfterThem) {
             (Found{{"4 days", EntityType::kTraining}}));
   EXPECT_EQ(label("SQuAD can be trained in around 30 minutes"),
             (Found{{"30 minutes", EntityType::kTraining}}));
+  EXPECT_EQ(label("pre-training on over 10,000 hours of robot data"), Found{});
+  EXPECT_EQ(label("GPT-3 was trained with 14.8 days of compute"),
+            (Found{{"GPT-3", EntityType::kModel}, {"14.8 days", EntityType::kTraining}}));
   EXPECT_EQ(label("We waited 3 days. Training was fast."), Found{})
       << "the training word is in the next sentence";
 }
@@ -143,6 +150,8 @@ TEST(DistantLabels, YearsOfFullDatesNearReleaseTrainingOrDateWords) {
   EXPECT_EQ(years("We met in March 2021 to discuss benchmarks."), Years{})
       << "a date with no release, training or date word";
   EXPECT_EQ(years("version 2023-09-01 of the dataset"), Years{});
+  EXPECT_EQ(years("released on 2021-03-11 and added to Hugging Face Transformers on 2022-07-18."),
+            Years{"2021"});
 }
 
 TEST(DistantLabels, CountriesOfOriginButNotOrganisations) {
