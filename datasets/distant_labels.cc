@@ -23,9 +23,6 @@ constexpr std::array<std::string_view, 22> kMonths = {
     "January",   "February", "March",    "April",    "May",  "June", "July", "August",
     "September", "October",  "November", "December", "Jan",  "Feb",  "Mar",  "Apr",
     "Jun",       "Jul",      "Aug",      "Sep",      "Sept", "Oct"};
-// "added to Hugging Face Transformers on 2022-07-18" dates a web post.
-constexpr std::array<std::string_view, 9> kYearNegatives = {
-    "cutoff", "cut-off", "license", "licence", "copyright", "©", "until", "through", "added"};
 // Words that date a training run or release when a full date follows them:
 // "Started 11th March, 2022", "Estimated end: 5th July, 2022".
 constexpr std::array<std::string_view, 9> kDateWords = {
@@ -171,6 +168,7 @@ class WordView {
     }
     return false;
   }
+  bool dates_no_model(std::size_t i) const { return ner::dates_no_model(text_, words_, i); }
   // Whether one of `list` occurs among the `count` words after i in its sentence.
   template <typename List>
   bool upcoming(std::size_t i, std::size_t count, const List& list) const {
@@ -352,13 +350,7 @@ void add_years(const WordView& words, std::vector<LabelledSpan>& out) {
       add_span(out, LabellingFunction::kReleaseYear, begin, begin + 4);
       continue;
     }
-    if (words.recent(i, 6, kYearNegatives)) continue;
-    // "data available up to November 2023" dates data, not a model.
-    bool up_to = false;
-    for (std::size_t back = 1; back <= 3 && back + 1 <= i; ++back)
-      up_to = up_to || (to_lower_ascii(words.text(i - back)) == "to" &&
-                        to_lower_ascii(words.text(i - back - 1)) == "up");
-    if (up_to) continue;
+    if (words.dates_no_model(i)) continue;
     const bool after_month =
         year->part_of_date || (i > 0 && (is_one_of(words.text(i - 1), kMonths) ||
                                          (i > 1 && is_one_of(words.text(i - 2), kMonths))));

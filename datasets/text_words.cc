@@ -124,6 +124,24 @@ bool is_year_between(std::string_view word, int first, int last) {
   return year >= first && year <= last;
 }
 
+bool dates_no_model(std::string_view text, const std::vector<Word>& words, std::size_t i) {
+  static constexpr std::array<std::string_view, 12> kNegatives = {
+      "cutoff", "cut-off", "cuts",    "license", "licence", "copyright",
+      "©",      "until",   "through", "added",   "posted",  "updated"};
+  for (std::size_t back = 1; back <= 6 && back <= i; ++back) {
+    const std::string_view gap =
+        text.substr(words[i - back].end, words[i - back + 1].begin - words[i - back].end);
+    if (gap.find_first_of(".;!?") != std::string_view::npos ||
+        gap.find("\n\n") != std::string_view::npos)
+      return false;
+    const std::string word = to_lower_ascii(word_text(text, words[i - back]));
+    if (is_one_of(word, kNegatives)) return true;
+    if (word == "to" && back < i && to_lower_ascii(word_text(text, words[i - back - 1])) == "up")
+      return true;
+  }
+  return false;
+}
+
 std::vector<Word> split_words(std::string_view text) {
   std::vector<Word> words;
   std::size_t pos = 0;

@@ -48,6 +48,11 @@ std::size_t scaled_number_digits(std::string_view word);
 bool counts_no_parameters(std::string_view next_word);
 // A four-digit year from `first` to `last`.
 bool is_year_between(std::string_view word, int first, int last);
+// Whether the year in words[i] dates something LABELS.md leaves out: a
+// licence, a data cut-off, a web post ("Posted on: January 7, 2022", "data up
+// to July 2023", "added to Hugging Face on"), by a word among the six before
+// it in its sentence.
+bool dates_no_model(std::string_view text, const std::vector<Word>& words, std::size_t i);
 
 // Whether `word` equals one item of `list`.
 template <typename List>

@@ -104,7 +104,8 @@ UnknownRanges find_unknown_ranges(const Document& document, const UnknownRules& 
       if (before.find("GPU") == std::string_view::npos)
         add(word.begin, words[i + 1].end, UnknownRule::kDuration);
     } else if (is_year_between(form, 1950, 2039)) {
-      add(word.begin, word.end, UnknownRule::kYear);
+      // Years of licences, data cut-offs and web posts are O (LABELS.md).
+      if (!dates_no_model(text, words, i)) add(word.begin, word.end, UnknownRule::kYear);
     } else if (is_name_like(form)) {
       add(word.begin, word.end, UnknownRule::kNameLike);
     }

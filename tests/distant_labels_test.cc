@@ -232,6 +232,18 @@ TEST(UnknownRanges, LeaveUndecidedWhatWeakLabelsMayHaveMissed) {
   EXPECT_EQ(find_unknown_ranges(document, rules).ranges.size(), 5u);
 }
 
+TEST(UnknownRanges, YearsOfLicencesCutOffsAndPostsStayOutside) {
+  Document document;
+  document.text =
+      "Posted on: January 7, 2022. The data has a cutoff of September 2021, some up to July "
+      "2023. We released it in 2020.";
+  const UnknownRanges found = find_unknown_ranges(document, UnknownRules{});
+  std::vector<std::string> texts;
+  for (const TextRange& range : found.ranges)
+    texts.push_back(document.text.substr(range.begin, range.end - range.begin));
+  EXPECT_EQ(texts, (std::vector<std::string>{"2020"}));
+}
+
 TEST(UnknownRanges, MarkThePiecesTheyTouch) {
   const std::vector<Piece> pieces = {{1, 0, 0, 3}, {2, 3, 4, 8}, {3, 8, 9, 12}, {4, 12, 12, 13}};
   EXPECT_EQ(unknown_piece_mask({{5, 7}}, pieces), (std::vector<std::uint8_t>{0, 1, 0, 0}));
