@@ -143,10 +143,7 @@ class WordView {
   }
   // Whether sentence punctuation or a blank line separates words i and i + 1.
   bool sentence_break_after(std::size_t i) const {
-    if (i + 1 >= words_.size()) return true;
-    const std::string_view gap = gap_after(i);
-    return gap.find_first_of(".;!?") != std::string_view::npos ||
-           gap.find("\n\n") != std::string_view::npos;
+    return ner::sentence_break_after(text_, words_, i);
   }
   // Whether words i and i + 1 are in different sentences: sentence marks
   // only, so a heading and the line under it count as one.

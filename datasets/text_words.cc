@@ -124,16 +124,19 @@ bool is_year_between(std::string_view word, int first, int last) {
   return year >= first && year <= last;
 }
 
+bool sentence_break_after(std::string_view text, const std::vector<Word>& words, std::size_t i) {
+  if (i + 1 >= words.size()) return true;
+  const std::string_view gap = text.substr(words[i].end, words[i + 1].begin - words[i].end);
+  return gap.find_first_of(".;!?") != std::string_view::npos ||
+         gap.find("\n\n") != std::string_view::npos;
+}
+
 bool dates_no_model(std::string_view text, const std::vector<Word>& words, std::size_t i) {
   static constexpr std::array<std::string_view, 12> kNegatives = {
       "cutoff", "cut-off", "cuts",    "license", "licence", "copyright",
       "©",      "until",   "through", "added",   "posted",  "updated"};
   for (std::size_t back = 1; back <= 6 && back <= i; ++back) {
-    const std::string_view gap =
-        text.substr(words[i - back].end, words[i - back + 1].begin - words[i - back].end);
-    if (gap.find_first_of(".;!?") != std::string_view::npos ||
-        gap.find("\n\n") != std::string_view::npos)
-      return false;
+    if (sentence_break_after(text, words, i - back)) return false;
     const std::string word = to_lower_ascii(word_text(text, words[i - back]));
     if (is_one_of(word, kNegatives)) return true;
     if (word == "to" && back < i && to_lower_ascii(word_text(text, words[i - back - 1])) == "up")

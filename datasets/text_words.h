@@ -48,6 +48,9 @@ std::size_t scaled_number_digits(std::string_view word);
 bool counts_no_parameters(std::string_view next_word);
 // A four-digit year from `first` to `last`.
 bool is_year_between(std::string_view word, int first, int last);
+// Whether sentence punctuation or a blank line separates words[i] and
+// words[i + 1] (true after the last word).
+bool sentence_break_after(std::string_view text, const std::vector<Word>& words, std::size_t i);
 // Whether the year in words[i] dates something LABELS.md leaves out: a
 // licence, a data cut-off, a web post ("Posted on: January 7, 2022", "data up
 // to July 2023", "added to Hugging Face on"), by a word among the six before
