@@ -37,6 +37,38 @@ Split choose_split(const std::string& method, const Document& document, const Da
   return split_by_hash(document.name, config.seed, config.split_fractions);
 }
 
+// A document's file under a corpus root; a root that is a file is the
+// corpus of that one document.
+std::filesystem::path document_file(const std::filesystem::path& root,
+                                    const std::string& name_in_corpus) {
+  std::error_code ignored;
+  return std::filesystem::is_regular_file(root, ignored) ? root : root / name_in_corpus;
+}
+
+// The spans of a document's gold twin, which must exist and share its plain
+// text. Train documents keep their weak labels but are checked all the same:
+// a gold corpus that drifted from its weak one is wrong for every split.
+// Throws ner::Error naming both files.
+// `document` is named as in its corpus.
+std::vector<Span> gold_twin_spans(const PrepareCorpus& corpus, const Document& document) {
+  const std::string data_file = document_file(corpus.data, document.name).string();
+  const std::filesystem::path gold_file = document_file(corpus.gold, document.name);
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(gold_file, ignored)) {
+    throw Error(fmt::format("{}: its gold twin {} is missing", data_file, gold_file.string()));
+  }
+  Document gold;
+  try {
+    gold = parse_tagged_text(read_file(gold_file), gold_file.string());
+  } catch (const Error& error) {
+    const std::string message = fmt::format("{} (gold twin of {})", error.message(), data_file);
+    if (error.location()) throw Error(message, *error.location());
+    throw Error(message);
+  }
+  require_same_plain_text(document, gold, data_file, gold_file.string());
+  return std::move(gold.spans);
+}
+
 void add_document(DatasetSplit& split, const Document& document, std::int32_t corpus,
                   const UnknownRules* unknown_rules, const Tokenizer& tokenizer,
                   const LabelSet& label_set, const DataConfig& config, PrepareReport& report,
@@ -171,11 +203,12 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
   CorpusOptions corpus_options;
   corpus_options.on_error = options.on_error;
   corpus_options.on_skip = options.on_skip;
-  // Per split, the documents with their corpus, and the name within the corpus.
+  // Per split, the documents with their corpus and the spans of their gold
+  // twin, where the corpus has one.
   struct Entry {
     Document document;
     std::int32_t corpus;
-    std::string name_in_corpus;
+    std::optional<std::vector<Span>> gold_spans;
   };
   std::array<std::vector<Entry>, 3> by_split;
   std::set<std::string> split_methods;
@@ -184,6 +217,26 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
     CorpusReport corpus_report;
     std::vector<Document> documents = read_corpus(corpus.data, corpus_options, &corpus_report);
     report.skipped_documents += corpus_report.skipped.size();
+    std::vector<std::optional<std::vector<Span>>> gold_spans(documents.size());
+    if (!corpus.gold.empty()) {
+      std::size_t kept = 0;
+      for (std::size_t d = 0; d < documents.size(); ++d) {
+        try {
+          gold_spans[kept] = gold_twin_spans(corpus, documents[d]);
+        } catch (const Error& error) {
+          if (options.on_error == OnError::kFail) throw;
+          const SkippedDocument skipped{document_file(corpus.data, documents[d].name).string(),
+                                        error.what()};
+          if (options.on_skip) options.on_skip(skipped);
+          ++report.skipped_documents;
+          continue;
+        }
+        if (kept != d) documents[kept] = std::move(documents[d]);
+        ++kept;
+      }
+      documents.resize(kept);
+      gold_spans.resize(kept);
+    }
     if (documents.empty())
       throw Error(fmt::format("{}: no documents to prepare", corpus.data.string()));
     std::size_t bytes = 0;
@@ -202,13 +255,13 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
     }
     split_methods.insert(method);
     std::array<std::size_t, 3> counts{};
-    for (Document& document : documents) {
+    for (std::size_t d = 0; d < documents.size(); ++d) {
+      Document& document = documents[d];
       const Split split = choose_split(method, document, config);
-      std::string name_in_corpus = document.name;
       if (prefix_names) document.name = corpus.name + "/" + document.name;
       ++counts[static_cast<std::size_t>(split)];
       by_split[static_cast<std::size_t>(split)].push_back(
-          {std::move(document), static_cast<std::int32_t>(c), std::move(name_in_corpus)});
+          {std::move(document), static_cast<std::int32_t>(c), std::move(gold_spans[d])});
     }
     report.corpora.push_back(
         {{"name", corpus.name},
@@ -227,14 +280,9 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
     report.documents[i] = by_split[i].size();
     std::set<std::string> sources;
     for (Entry& entry : by_split[i]) {
-      const PrepareCorpus& corpus = corpora[static_cast<std::size_t>(entry.corpus)];
       Document& document = entry.document;
-      if (split != Split::kTrain && !corpus.gold.empty()) {
-        const std::filesystem::path gold_file = corpus.gold / entry.name_in_corpus;
-        Document gold = parse_tagged_text(read_file(gold_file), gold_file.string());
-        require_same_plain_text(document, gold, (corpus.data / entry.name_in_corpus).string(),
-                                gold_file.string());
-        document.spans = std::move(gold.spans);
+      if (split != Split::kTrain && entry.gold_spans) {
+        document.spans = std::move(*entry.gold_spans);
         sources.insert("gold");
       } else {
         if (config.weak_label_repair) report.repaired_spans += propagate_document_labels(document);

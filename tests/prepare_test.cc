@@ -124,18 +124,27 @@ TEST_F(PrepareTest, WithoutGoldEverySplitIsWeak) {
     EXPECT_EQ(source, "weak");
 }
 
+// Three weak documents under weak/`folder` and the gold twin of the first
+// (a.txt) under gold/`folder`; options that prepare them into out.h5.
+PrepareOptions three_documents_with_one_twin(const testing::TempDir& scratch,
+                                             const std::string& folder) {
+  scratch.write("weak/" + folder + "a.txt", "<model>GPT-3</model> was trained in 2020.");
+  scratch.write("weak/" + folder + "b.txt", "<model>OPT</model> text.");
+  scratch.write("weak/" + folder + "c.txt", "Another <year>2021</year> text.");
+  scratch.write("gold/" + folder + "a.txt",
+                "<model>GPT-3</model> was trained in <year>2020</year>.");
+  PrepareOptions options;
+  options.data = scratch.path() / "weak";
+  options.gold = scratch.path() / "gold";
+  options.out = scratch.path() / "out.h5";
+  return options;
+}
+
 TEST_F(PrepareTest, GoldTwinWithDifferentTextIsRejected) {
   testing::TempDir scratch;
-  scratch.write("weak/a.txt", "<model>GPT-3</model> was trained in 2020.");
-  scratch.write("weak/b.txt", "<model>OPT</model> text.");
-  scratch.write("weak/c.txt", "Another <year>2021</year> text.");
-  scratch.write("gold/a.txt", "<model>GPT-3</model> was trained in <year>2020</year>.");
+  PrepareOptions bad = three_documents_with_one_twin(scratch, "");
   scratch.write("gold/b.txt", "<model>OPT</model> text!");
   scratch.write("gold/c.txt", "Another <year>2021</year> text.");
-  PrepareOptions bad;
-  bad.data = scratch.path() / "weak";
-  bad.gold = scratch.path() / "gold";
-  bad.out = scratch.path() / "out.h5";
   bad.config.tokenizer.vocab_size = 64;
   bad.config.split_fractions = SplitFractions{0.01, 0.0, 0.99};  // b.txt lands in test
   try {
@@ -148,6 +157,53 @@ TEST_F(PrepareTest, GoldTwinWithDifferentTextIsRejected) {
         << message;
   }
   EXPECT_FALSE(std::filesystem::exists(scratch.path() / "out.h5"));
+}
+
+// Every document's twin is checked, train ones too: a missing twin, a
+// different plain text and a malformed twin each name both files, and
+// --on-error=skip leaves the document out and reports it.
+TEST_F(PrepareTest, GoldTwinsOfTrainDocumentsAreCheckedToo) {
+  testing::TempDir scratch;
+  PrepareOptions options = three_documents_with_one_twin(scratch, "train/");
+  scratch.write("gold/train/c.txt", "Another <year>2021</year> text!");
+  options.config.split = "folders";
+  options.tokenizer_model = scratch.write("tokenizer.model", dataset_->tokenizer_model);
+  const auto error_of = [&]() -> std::string {
+    try {
+      prepare_dataset(options);
+    } catch (const Error& error) {
+      return error.what();
+    }
+    return "no error";
+  };
+  const std::string weak_b = (scratch.path() / "weak/train/b.txt").string();
+  const std::string weak_c = (scratch.path() / "weak/train/c.txt").string();
+  const std::string gold_c = (scratch.path() / "gold/train/c.txt").string();
+  std::string message = error_of();
+  EXPECT_NE(message.find(weak_b + ": its gold twin " +
+                         (scratch.path() / "gold/train/b.txt").string() + " is missing"),
+            std::string::npos)
+      << message;
+  scratch.write("gold/train/b.txt", "<model>OPT</model> text.");
+  message = error_of();
+  EXPECT_NE(message.find(gold_c + ": plain text differs from " + weak_c), std::string::npos)
+      << message;
+  scratch.write("gold/train/c.txt", "Another <year>2021 text.");
+  message = error_of();
+  EXPECT_NE(message.find(gold_c + ":1:9: unclosed tag"), std::string::npos) << message;
+  EXPECT_NE(message.find("(gold twin of " + weak_c + ")"), std::string::npos) << message;
+  EXPECT_FALSE(std::filesystem::exists(options.out));
+
+  std::vector<SkippedDocument> skipped;
+  options.on_error = OnError::kSkip;
+  options.on_skip = [&](const SkippedDocument& document) { skipped.push_back(document); };
+  const PrepareReport report = prepare_dataset(options);
+  EXPECT_EQ(report.skipped_documents, 1u);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(skipped[0].path, weak_c);
+  EXPECT_NE(skipped[0].reason.find("unclosed tag"), std::string::npos) << skipped[0].reason;
+  EXPECT_EQ(read_dataset_file(options.out).split(Split::kTrain).document_names,
+            (std::vector<std::string>{"train/a.txt", "train/b.txt"}));
 }
 
 TEST_F(PrepareTest, WeakTrainingTextHasUnknownPiecesAndGoldHasNone) {
