@@ -247,8 +247,10 @@ std::vector<ErrorCase> find_errors(const std::string& document_name, const std::
 
 std::string describe_error(const ErrorCase& error, const std::string& text) {
   const auto show = [&](const Span& span) {
-    return fmt::format("<{}>{}</{}>", tag_name(span.type),
-                       text.substr(span.begin, span.end - span.begin), tag_name(span.type));
+    return fmt::format(
+        "<{}>{}</{}>", tag_name(span.type),
+        escape_line_breaks(std::string_view(text).substr(span.begin, span.end - span.begin)),
+        tag_name(span.type));
   };
   std::string what;
   switch (error.kind) {

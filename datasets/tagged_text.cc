@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <utility>
 
 #include "base/error.h"
@@ -235,6 +237,23 @@ void require_same_plain_text(const Document& reference, const Document& other,
   throw Error(fmt::format(
       "{}: plain text differs from {} at line {}, column {} of the plain text (byte {})",
       other_name, reference_name, where.line, where.column, offset));
+}
+
+std::string escape_line_breaks(std::string_view text) {
+  static constexpr std::array<std::pair<char, std::string_view>, 5> kEscapes = {
+      {{'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}, {'\f', "\\f"}, {'\v', "\\v"}}};
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto escape = std::find_if(kEscapes.begin(), kEscapes.end(),
+                                     [c](const auto& entry) { return entry.first == c; });
+    if (escape == kEscapes.end()) {
+      out += c;
+    } else {
+      out += escape->second;
+    }
+  }
+  return out;
 }
 
 void assign_code_point_offsets(std::string_view text, std::vector<Span>& spans) {

@@ -71,6 +71,11 @@ std::string render_tagged_text(std::string_view text, const std::vector<Span>& s
 void require_same_plain_text(const Document& reference, const Document& other,
                              std::string_view reference_name, std::string_view other_name);
 
+// `text` with line breaks and tabs written as \n, \r, \t, \f and \v, for reports
+// that show one entity per line: an entity may go on across a line break
+// where text extraction wrapped a name ("NVIDIA A100\nGPUs").
+std::string escape_line_breaks(std::string_view text);
+
 // Fills char_begin/char_end from begin/end for spans sorted by begin.
 void assign_code_point_offsets(std::string_view text, std::vector<Span>& spans);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,20 @@ TEST(CorpusStats, SeedsTableAndJson) {
   const std::string table = stats_to_table(stats, 10);
   EXPECT_NE(table.find("NeuraScale-9"), std::string::npos);
   EXPECT_NE(table.find("hardware: count right before the span"), std::string::npos);
+}
+
+TEST(CorpusStats, TableShowsAWrappedFormOnOneLine) {
+  const CorpusStats wrapped = stats_of({"<model>Neura\nScale</model> and <model>OPT</model>"});
+  const CorpusStats unwrapped = stats_of({"<model>NeuraScale</model> and <model>OPT</model>"});
+  EXPECT_EQ(wrapped.top_forms(EntityType::kModel, 1)[0].first, "Neura\nScale");
+  const std::string table = stats_to_table(wrapped, 5);
+  const auto lines = [](const std::string& text) {
+    return std::count(text.begin(), text.end(), '\n');
+  };
+  EXPECT_EQ(lines(table), lines(stats_to_table(unwrapped, 5)));
+  EXPECT_NE(table.find("       1  Neura\\nScale\n"), std::string::npos) << table;
+  // JSON keeps the form as it is.
+  EXPECT_EQ(stats_to_json(wrapped, 5)["types"]["model"]["top_forms"][0]["form"], "Neura\nScale");
 }
 
 }  // namespace

@@ -198,5 +198,14 @@ TEST(SpanMetrics, TableAndJsonCarryEveryRow) {
   EXPECT_EQ(json["confusion"]["model"]["model"], 1);
 }
 
+TEST(SpanMetrics, AnErrorAcrossALineBreakIsDescribedOnOneLine) {
+  const std::string text = "We train NVIDIA A100\nGPUs today";
+  const auto errors = find_errors("doc.txt", {span(kHardware, 9, 25)}, {});
+  ASSERT_EQ(errors.size(), 1u);
+  const std::string line = describe_error(errors[0], text);
+  EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+  EXPECT_NE(line.find("missed <hardware>NVIDIA A100\\nGPUs</hardware>"), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace ner

@@ -273,5 +273,19 @@ TEST(TaggedText, MatchEntityTag) {
   EXPECT_FALSE(match_entity_tag("<Training>", 0)->exact_case);
 }
 
+// Text extracted from a PDF wraps lines inside names; an entity goes on
+// across the break, and reports show it on one line.
+TEST(TaggedText, EntityAcrossALineBreakIsKept) {
+  const std::string input =
+      "<model>Neura\nScale</model> ran on <hardware>NVIDIA A100\r\nGPUs</hardware>.\n";
+  const Document document = parse_tagged_text(input, "doc");
+  ASSERT_EQ(document.spans.size(), 2u);
+  EXPECT_EQ(span_text(document, document.spans[0]), "Neura\nScale");
+  EXPECT_EQ(span_text(document, document.spans[1]), "NVIDIA A100\r\nGPUs");
+  EXPECT_EQ(render_tagged_text(document.text, document.spans), input);
+  EXPECT_EQ(escape_line_breaks(span_text(document, document.spans[1])), "NVIDIA A100\\r\\nGPUs");
+  EXPECT_EQ(escape_line_breaks("a\tb\fc\vd e"), "a\\tb\\fc\\vd e");
+}
+
 }  // namespace
 }  // namespace ner

@@ -240,7 +240,7 @@ std::string stats_to_table(const CorpusStats& stats, std::size_t top_n) {
       const auto top = stats.top_forms(type, top_n);
       if (top.empty()) line("    (none)");
       for (const auto& [form, count] : top)
-        line(fmt::format("    {:>8}  {}", count, form));
+        line(fmt::format("    {:>8}  {}", count, escape_line_breaks(form)));
     }
   }
   line("");
