@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -14,7 +15,11 @@ int run_command_line(CLI::App& app, int argc, char** argv, const std::function<i
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? kExitSuccess : kExitError;
+    // --help and --version are answered by CLI11; a usage error is one line
+    // like every other error.
+    if (error.get_exit_code() == 0) return app.exit(error) == 0 ? kExitSuccess : kExitError;
+    fmt::print(stderr, "{}: error: {} (see --help)\n", app.get_name(), error.what());
+    return kExitError;
   }
   try {
     return dispatch();
@@ -39,6 +44,23 @@ CLI::Option* add_progress_option(CLI::App& app, ProgressStyle& style, const std:
                       lines))
       ->check(CLI::IsMember(kStyles))
       ->default_str("auto");
+}
+
+CLI::Validator whole_number(long long minimum, const std::string& meaning, long long maximum) {
+  const std::string wanted =
+      maximum >= std::numeric_limits<int>::max()
+          ? fmt::format("give a whole number, {} or more", minimum)
+          : fmt::format("give a whole number from {} to {}", minimum, maximum);
+  const std::string advice = meaning.empty() ? wanted : fmt::format("{} ({})", wanted, meaning);
+  return CLI::Validator(
+      [minimum, maximum, advice](std::string& text) -> std::string {
+        long long value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (error == std::errc() && stop == end && value >= minimum && value <= maximum) return "";
+        return fmt::format("{} is not allowed: {}", text, advice);
+      },
+      "", "whole number");
 }
 
 }  // namespace ner

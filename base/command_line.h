@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "base/progress.h"
@@ -23,5 +24,14 @@ int run_command_line(CLI::App& app, int argc, char** argv, const std::function<i
 // on a terminal and prints lines otherwise; none shows no progress, only
 // warnings and errors. `lines` says what the lines are in this command.
 CLI::Option* add_progress_option(CLI::App& app, ProgressStyle& style, const std::string& lines);
+
+// The check of an option that counts something (threads, documents, a batch):
+// a whole number from `minimum` to `maximum`. A value outside is refused with
+// what to give instead, e.g. "--threads: -1 is not allowed: give a whole
+// number, 0 or more (0: all cores)"; `meaning` explains a special value. A
+// `maximum` of int's largest value or more is a limit of the type, not of
+// the option, and goes unmentioned.
+CLI::Validator whole_number(long long minimum, const std::string& meaning = "",
+                            long long maximum = std::numeric_limits<int>::max());
 
 }  // namespace ner

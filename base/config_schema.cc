@@ -21,16 +21,47 @@ SourceLocation mark_location(const YAML::Mark& mark, std::string_view source) {
 
 template <typename T>
 std::string_view kind_name() {
-  if constexpr (std::is_same_v<T, bool>) return "boolean";
-  if constexpr (std::is_same_v<T, std::string>) return "string";
-  if constexpr (std::is_same_v<T, std::vector<double>>) return "list of numbers";
-  return "number";
+  if constexpr (std::is_same_v<T, bool>) return "a boolean";
+  if constexpr (std::is_same_v<T, std::string>) return "a string";
+  if constexpr (std::is_same_v<T, std::vector<double>>) return "a list of numbers";
+  if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) return "a whole number, 0 or more";
+  if constexpr (std::is_integral_v<T>) return "a whole number";
+  return "a number";
+}
+
+// yaml-cpp keeps the last of two equal keys without a word; a key given
+// twice is almost always an edit that did not take, so it is refused.
+void refuse_duplicate_keys(const YAML::Node& mapping, std::string_view prefix,
+                           std::string_view source) {
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& entry : mapping) {
+    const std::string key = entry.first.as<std::string>();
+    const auto [first, inserted] = seen.emplace(key, entry.first.Mark());
+    if (inserted) continue;
+    throw Error(fmt::format("'{}{}' is given twice (first at line {}); keep one", prefix, key,
+                            first->second.line + 1),
+                yaml_location(entry.first, source));
+  }
 }
 
 }  // namespace
 
 SourceLocation yaml_location(const YAML::Node& node, std::string_view source) {
   return mark_location(node.Mark(), source);
+}
+
+void ConfigSources::record(const std::string& field, SourceLocation where) {
+  where_[field] = std::move(where);
+}
+
+Error ConfigSources::error(const std::string& field, const std::string& message) const {
+  if (const auto found = where_.find(field); found != where_.end())
+    return Error(message, found->second);
+  return Error("config: " + message);
+}
+
+void ConfigSources::require(bool ok, const std::string& field, const std::string& message) const {
+  if (!ok) throw error(field, message);
 }
 
 template <typename T>
@@ -43,9 +74,8 @@ ConfigField config_field(std::string section, std::string key, T& member) {
     try {
       member = value.as<T>();
     } catch (const YAML::Exception&) {
-      throw Error(
-          fmt::format("'{}': cannot read '{}' as a {}", full, YAML::Dump(value), kind_name<T>()),
-          yaml_location(value, source));
+      throw Error(fmt::format("'{}' must be {}, not '{}'", full, kind_name<T>(), YAML::Dump(value)),
+                  yaml_location(value, source));
     }
   };
   field.write = [&member, key = field.key](YAML::Emitter& out) {
@@ -108,7 +138,8 @@ bool ConfigSchema::is_known(std::string_view section) const {
   return std::find(sections_.begin(), sections_.end(), section) != sections_.end();
 }
 
-void ConfigSchema::apply_yaml(std::string_view yaml, std::string_view source_name) const {
+void ConfigSchema::apply_yaml(std::string_view yaml, std::string_view source_name,
+                              ConfigSources* sources) const {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
@@ -118,6 +149,7 @@ void ConfigSchema::apply_yaml(std::string_view yaml, std::string_view source_nam
   if (root.IsNull()) return;
   if (!root.IsMap())
     throw Error("a configuration must be a mapping of sections", yaml_location(root, source_name));
+  refuse_duplicate_keys(root, "", source_name);
   for (const auto& section : root) {
     const std::string name = section.first.as<std::string>();
     if (is_ignored(name)) continue;
@@ -130,6 +162,7 @@ void ConfigSchema::apply_yaml(std::string_view yaml, std::string_view source_nam
       throw Error(fmt::format("section '{}' must be a mapping", name),
                   yaml_location(section.second, source_name));
     }
+    refuse_duplicate_keys(section.second, name + ".", source_name);
     for (const auto& entry : section.second) {
       const std::string key = entry.first.as<std::string>();
       const ConfigField* field = find(name, key);
@@ -138,11 +171,12 @@ void ConfigSchema::apply_yaml(std::string_view yaml, std::string_view source_nam
                     yaml_location(entry.first, source_name));
       }
       field->read(entry.second, source_name);
+      if (sources) sources->record(name + "." + key, yaml_location(entry.second, source_name));
     }
   }
 }
 
-void ConfigSchema::apply_override(std::string_view assignment) const {
+void ConfigSchema::apply_override(std::string_view assignment, ConfigSources* sources) const {
   const std::size_t equals = assignment.find('=');
   const std::size_t dot = assignment.find('.');
   if (equals == std::string_view::npos || dot == std::string_view::npos || dot > equals) {
@@ -165,13 +199,16 @@ void ConfigSchema::apply_override(std::string_view assignment) const {
     throw Error(fmt::format("--set '{}': cannot parse the value", assignment));
   }
   field->read(value, "--set");
+  if (sources) sources->record(section + "." + key, {fmt::format("--set {}", assignment), 0, 0});
 }
 
-void ConfigSchema::apply(const std::filesystem::path& file,
-                         const std::vector<std::string>& overrides) const {
-  if (!file.empty()) apply_yaml(read_file(file), file.string());
+ConfigSources ConfigSchema::apply(const std::filesystem::path& file,
+                                  const std::vector<std::string>& overrides) const {
+  ConfigSources sources;
+  if (!file.empty()) apply_yaml(read_file(file), file.string(), &sources);
   for (const std::string& assignment : overrides)
-    apply_override(assignment);
+    apply_override(assignment, &sources);
+  return sources;
 }
 
 std::string ConfigSchema::to_yaml() const {

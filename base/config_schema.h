@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,22 @@ namespace ner {
 
 // Where a YAML node sits in `source` (1-based line and column; 0 if unknown).
 SourceLocation yaml_location(const YAML::Node& node, std::string_view source);
+
+// Where each field got its value: the file:line:column of its YAML value, or
+// the --set that gave it. Range checks run once the whole config is read, and
+// point at the value they refuse through this.
+class ConfigSources {
+ public:
+  void record(const std::string& field, SourceLocation where);
+  // ner::Error for the value of `field` ("section.key"): with its location
+  // when the value was given, else as a config error of no file.
+  Error error(const std::string& field, const std::string& message) const;
+  // Throws error(field, message) unless `ok`.
+  void require(bool ok, const std::string& field, const std::string& message) const;
+
+ private:
+  std::map<std::string, SourceLocation> where_;
+};
 
 struct ConfigField {
   std::string section;
@@ -56,13 +73,17 @@ class ConfigSchema {
   ConfigSchema(std::vector<std::string> sections, std::vector<std::string> ignored);
   void add(ConfigField field) { fields_.push_back(std::move(field)); }
 
-  // Applies a YAML document; unknown sections or keys are errors naming
-  // source:line:column.
-  void apply_yaml(std::string_view yaml, std::string_view source_name) const;
+  // Applies a YAML document; unknown sections or keys, and a key given twice
+  // in one mapping, are errors naming source:line:column. Records where each
+  // value came from in `sources` when given.
+  void apply_yaml(std::string_view yaml, std::string_view source_name,
+                  ConfigSources* sources = nullptr) const;
   // Applies "section.key=value" (the value in YAML syntax).
-  void apply_override(std::string_view assignment) const;
-  // The layering every config gets: the YAML file (if any), then each override.
-  void apply(const std::filesystem::path& file, const std::vector<std::string>& overrides) const;
+  void apply_override(std::string_view assignment, ConfigSources* sources = nullptr) const;
+  // The layering every config gets: the YAML file (if any), then each
+  // override; returns where each value came from.
+  ConfigSources apply(const std::filesystem::path& file,
+                      const std::vector<std::string>& overrides) const;
   // The fields of this schema as YAML, in the order they were added.
   std::string to_yaml() const;
 

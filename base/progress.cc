@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 
 namespace ner {
 namespace {
@@ -14,12 +15,21 @@ constexpr int kBarWidth = 24;
 
 }  // namespace
 
-ProgressDisplay::ProgressDisplay(ProgressStyle style) {
+ProgressDisplay::ProgressDisplay(ProgressStyle style)
+    : exceptions_at_start_(std::uncaught_exceptions()) {
   quiet_ = style == ProgressStyle::kNone;
   bar_ = style == ProgressStyle::kBar || (style == ProgressStyle::kAuto && ::isatty(2) == 1);
 }
 
 ProgressDisplay::~ProgressDisplay() {
+  // Stopped by an error: the bar stays, showing how far the work got, and
+  // the error that follows starts a line of its own, on a terminal or in a
+  // log file alike.
+  if (bar_visible_ && std::uncaught_exceptions() > exceptions_at_start_) {
+    std::fputs("\n", stderr);
+    std::fflush(stderr);
+    return;
+  }
   clear_bar();
 }
 

@@ -37,6 +37,9 @@ class ProgressDisplay {
  private:
   void clear_bar();
   bool bar_ = false;
+  // Exceptions in flight when the display was made: destroyed with more, it
+  // is being unwound by an error, whose line must not be glued to the bar.
+  int exceptions_at_start_ = 0;
   bool quiet_ = false;
   bool bar_visible_ = false;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

@@ -13,24 +13,51 @@ namespace ner {
 namespace fs = std::filesystem;
 namespace {
 
-void collect_txt_files(const fs::path& directory, std::vector<fs::path>& files) {
+// Why a path that should lead to a file does not: a symbolic link that ends
+// nowhere or in a loop, or what the system said.
+std::string unreachable_reason(const fs::path& path, const std::error_code& error) {
+  if (error == std::errc::too_many_symbolic_link_levels)
+    return fmt::format("{}: a symbolic-link loop", path.string());
+  std::error_code not_a_link;
+  const fs::path target = fs::read_symlink(path, not_a_link);
+  if (!not_a_link)
+    return fmt::format("{}: a symbolic link to {}, which does not exist", path.string(),
+                       target.string());
+  return fmt::format("{}: {}", path.string(), error.message());
+}
+
+// Adds the *.txt files under `directory` to `listing`; what cannot be read
+// (a subfolder that cannot be listed, a *.txt link that leads nowhere) goes
+// to its unreadable entries, so the caller's error policy decides. A root
+// that cannot be listed holds no corpus at all: that throws ner::Error.
+void collect_txt_files(const fs::path& directory, CorpusListing& listing, bool root) {
   std::error_code error;
   fs::directory_iterator it(directory, error);
-  if (error)
+  if (error && root)
     throw Error(fmt::format("{}: cannot list directory: {}", directory.string(), error.message()));
-  for (const fs::directory_iterator end; it != end; it.increment(error)) {
-    if (error) break;
+  for (const fs::directory_iterator end; !error && it != end; it.increment(error)) {
     const fs::directory_entry& entry = *it;
+    std::error_code link_error;
+    const bool is_link = entry.is_symlink(link_error);
     std::error_code status_error;
-    if (entry.is_symlink(status_error) && entry.is_directory(status_error)) continue;
-    if (entry.is_directory(status_error)) {
-      collect_txt_files(entry.path(), files);
-    } else if (entry.is_regular_file(status_error) && entry.path().extension() == ".txt") {
-      files.push_back(entry.path());
+    const fs::file_status status = fs::status(entry.path(), status_error);
+    // Links to directories are not followed: they could form cycles.
+    if (fs::is_directory(status)) {
+      if (!is_link) collect_txt_files(entry.path(), listing, false);
+    } else if (entry.path().extension() != ".txt") {
+      continue;
+    } else if (status_error) {
+      listing.unreadable.push_back(
+          {entry.path().string(), unreachable_reason(entry.path(), status_error)});
+    } else if (fs::is_regular_file(status)) {
+      listing.files.push_back(entry.path());
     }
   }
-  if (error)
-    throw Error(fmt::format("{}: cannot list directory: {}", directory.string(), error.message()));
+  if (error) {
+    listing.unreadable.push_back(
+        {directory.string(),
+         fmt::format("{}: cannot list directory: {}", directory.string(), error.message())});
+  }
 }
 
 }  // namespace
@@ -41,26 +68,66 @@ OnError parse_on_error(std::string_view name) {
   throw Error(fmt::format("unknown error policy '{}': use 'fail' or 'skip'", name));
 }
 
-std::vector<fs::path> list_corpus_files(const fs::path& root) {
+CorpusListing list_corpus(const fs::path& root) {
   std::error_code error;
   const fs::file_status status = fs::status(root, error);
-  if (error || !fs::exists(status)) {
+  if (error && error != std::errc::no_such_file_or_directory)
+    throw Error(unreachable_reason(root, error));
+  if (!fs::exists(status)) {
+    std::error_code not_a_link;
+    if (fs::is_symlink(fs::symlink_status(root, not_a_link)))
+      throw Error(unreachable_reason(root, error));
     throw Error(fmt::format("{}: no such file or directory", root.string()));
   }
-  if (!fs::is_directory(status)) return {root};
-  std::vector<fs::path> found;
-  collect_txt_files(root, found);
+  CorpusListing listing;
+  if (!fs::is_directory(status)) {
+    listing.files.push_back(root);
+    return listing;
+  }
+  collect_txt_files(root, listing, true);
   std::vector<std::pair<std::string, fs::path>> named;
-  named.reserve(found.size());
-  for (fs::path& file : found)
+  named.reserve(listing.files.size());
+  for (fs::path& file : listing.files)
     named.emplace_back(corpus_document_name(root, file), std::move(file));
   std::sort(named.begin(), named.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<fs::path> files;
-  files.reserve(named.size());
+  listing.files.clear();
   for (auto& entry : named)
-    files.push_back(std::move(entry.second));
-  return files;
+    listing.files.push_back(std::move(entry.second));
+  std::sort(listing.unreadable.begin(), listing.unreadable.end(),
+            [](const SkippedDocument& a, const SkippedDocument& b) { return a.path < b.path; });
+  return listing;
+}
+
+std::vector<fs::path> list_corpus_files(const fs::path& root) {
+  CorpusListing listing = list_corpus(root);
+  if (!listing.unreadable.empty()) throw Error(listing.unreadable.front().reason);
+  return std::move(listing.files);
+}
+
+void remove_corpus_files(const fs::path& root) {
+  std::error_code error;
+  if (!fs::is_directory(root, error)) return;
+  std::vector<fs::path> folders;
+  fs::recursive_directory_iterator it(root, error);
+  for (const fs::recursive_directory_iterator end; !error && it != end; it.increment(error)) {
+    const fs::directory_entry& entry = *it;
+    std::error_code status_error;
+    if (entry.is_directory(status_error) && !entry.is_symlink(status_error)) {
+      folders.push_back(entry.path());
+    } else if (entry.path().extension() == ".txt") {
+      fs::remove(entry.path(), error);
+      if (error) break;
+    }
+  }
+  if (error)
+    throw Error(
+        fmt::format("{}: cannot remove its old corpus: {}", root.string(), error.message()));
+  // Deepest first, so a folder emptied of folders goes too.
+  for (auto folder = folders.rbegin(); folder != folders.rend(); ++folder) {
+    std::error_code not_empty;
+    if (fs::is_empty(*folder, not_empty)) fs::remove(*folder, not_empty);
+  }
 }
 
 std::string corpus_document_name(const fs::path& root, const fs::path& file) {
@@ -71,9 +138,14 @@ std::string corpus_document_name(const fs::path& root, const fs::path& file) {
 CorpusReport for_each_document(const fs::path& root, const CorpusOptions& options,
                                const std::function<void(Document&&)>& visit) {
   CorpusReport report;
-  const std::vector<fs::path> files = list_corpus_files(root);
-  report.files = files.size();
-  for (const fs::path& file : files) {
+  const CorpusListing listing = list_corpus(root);
+  report.files = listing.files.size() + listing.unreadable.size();
+  for (const SkippedDocument& unreadable : listing.unreadable) {
+    if (options.on_error == OnError::kFail) throw Error(unreadable.reason);
+    if (options.on_skip) options.on_skip(unreadable);
+    report.skipped.push_back(unreadable);
+  }
+  for (const fs::path& file : listing.files) {
     Document document;
     try {
       const std::string content = read_file(file);

@@ -62,26 +62,38 @@ void apply_override(DataConfig& config, std::string_view assignment) {
   data_schema(config).apply_override(assignment);
 }
 
-void validate(const DataConfig& config) {
-  parse_tag_scheme(config.tag_scheme);
+void validate(const DataConfig& config, const ConfigSources& sources) {
+  try {
+    parse_tag_scheme(config.tag_scheme);
+  } catch (const Error& error) {
+    throw sources.error("data.tag_scheme", error.message());
+  }
   const auto& type = config.tokenizer.model_type;
-  if (type != "unigram" && type != "bpe" && type != "char" && type != "word") {
-    throw Error(fmt::format("tokenizer.model_type '{}': use unigram, bpe, char or word", type));
+  sources.require(type == "unigram" || type == "bpe" || type == "char" || type == "word",
+                  "tokenizer.model_type",
+                  fmt::format("tokenizer.model_type '{}': use unigram, bpe, char or word", type));
+  sources.require(
+      config.tokenizer.vocab_size >= 64, "tokenizer.vocab_size",
+      fmt::format("tokenizer.vocab_size must be at least 64, got {}", config.tokenizer.vocab_size));
+  sources.require(
+      config.tokenizer.character_coverage > 0.9 && config.tokenizer.character_coverage <= 1.0,
+      "tokenizer.character_coverage",
+      fmt::format("tokenizer.character_coverage must be in (0.9, 1], got {}",
+                  config.tokenizer.character_coverage));
+  sources.require(config.max_len >= 8, "data.max_len",
+                  fmt::format("data.max_len must be at least 8, got {}", config.max_len));
+  sources.require(
+      config.stride <= config.max_len, "data.stride",
+      fmt::format("data.stride {} must not exceed data.max_len {} (0 picks 3/4 of max_len)",
+                  config.stride, config.max_len));
+  sources.require(config.split == "auto" || config.split == "hash" || config.split == "folders",
+                  "data.split",
+                  fmt::format("data.split '{}': use auto, hash or folders", config.split));
+  try {
+    check_fractions(config.split_fractions);
+  } catch (const Error& error) {
+    throw sources.error("data.split_fractions", error.message());
   }
-  if (config.tokenizer.vocab_size < 64) throw Error("tokenizer.vocab_size must be at least 64");
-  if (!(config.tokenizer.character_coverage > 0.9 && config.tokenizer.character_coverage <= 1.0)) {
-    throw Error("tokenizer.character_coverage must be in (0.9, 1]");
-  }
-  if (config.max_len < 8) throw Error("data.max_len must be at least 8");
-  if (config.stride > config.max_len) {
-    throw Error(
-        fmt::format("data.stride {} must not exceed data.max_len {} (0 picks 3/4 of max_len)",
-                    config.stride, config.max_len));
-  }
-  if (config.split != "auto" && config.split != "hash" && config.split != "folders") {
-    throw Error(fmt::format("data.split '{}': use auto, hash or folders", config.split));
-  }
-  check_fractions(config.split_fractions);
 }
 
 std::string to_yaml(const DataConfig& config) {
@@ -92,8 +104,8 @@ std::string to_yaml(const DataConfig& config) {
 DataConfig load_data_config(const std::filesystem::path& file,
                             const std::vector<std::string>& overrides) {
   DataConfig config;
-  data_schema(config).apply(file, overrides);
-  validate(config);
+  const ConfigSources sources = data_schema(config).apply(file, overrides);
+  validate(config, sources);
   return config;
 }
 

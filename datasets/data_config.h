@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/config_schema.h"
 #include "datasets/splits.h"
 #include "datasets/tokenizer.h"
 
@@ -43,8 +44,9 @@ void apply_yaml(DataConfig& config, std::string_view yaml, std::string_view sour
 // Applies "section.key=value" (value in YAML syntax).
 void apply_override(DataConfig& config, std::string_view assignment);
 
-// Checks value ranges; throws ner::Error.
-void validate(const DataConfig& config);
+// Checks value ranges; throws ner::Error, at the place `sources` says the
+// value was given when it came from a config.
+void validate(const DataConfig& config, const ConfigSources& sources = {});
 
 // The resolved configuration as YAML (what --dump-config prints and the
 // dataset stores).

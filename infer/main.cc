@@ -16,6 +16,7 @@
 #include "base/command_line.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/output_paths.h"
 #include "base/progress.h"
 #include "base/utf8.h"
 #include "datasets/corpus.h"
@@ -52,7 +53,7 @@ struct InputDocument {
 };
 
 // Every document the inputs name, in order; an input that does not exist or
-// cannot be listed goes to `skip`.
+// cannot be listed, and a file of it that cannot be reached, go to `skip`.
 std::vector<InputDocument> collect_inputs(const std::vector<std::string>& inputs,
                                           const std::function<void(const std::string&)>& skip) {
   std::vector<InputDocument> documents;
@@ -62,13 +63,30 @@ std::vector<InputDocument> collect_inputs(const std::vector<std::string>& inputs
       continue;
     }
     try {
-      for (const fs::path& file : ner::list_corpus_files(input))
+      const ner::CorpusListing listing = ner::list_corpus(input);
+      for (const ner::SkippedDocument& unreadable : listing.unreadable)
+        skip(unreadable.reason);
+      for (const fs::path& file : listing.files)
         documents.push_back({ner::corpus_document_name(input, file), file});
     } catch (const ner::Error& failure) {
       skip(failure.what());
     }
   }
   return documents;
+}
+
+// --out may not replace, hold or lie inside the model or an input: a file
+// of an input folder may be a link to elsewhere, so the documents found are
+// checked as well as the inputs named.
+void check_out_apart_from_inputs(const TagOptions& options,
+                                 const std::vector<InputDocument>& documents) {
+  if (options.out.empty()) return;
+  std::vector<ner::CommandPath> inputs = {{"--model", options.model}};
+  for (const std::string& input : options.inputs)
+    inputs.push_back({"input", input});
+  for (const InputDocument& document : documents)
+    inputs.push_back({"input", document.path});
+  ner::refuse_output_over_inputs({"--out", options.out}, inputs);
 }
 
 std::string read_standard_input() {
@@ -135,17 +153,11 @@ class SkipReport {
 };
 
 // Where tagged documents go: standard output, or one file per document under
-// --out, written atomically, never over any input of this command.
+// --out (apart from every input: check_out_apart_from_inputs), written
+// atomically.
 class OutputSink {
  public:
-  OutputSink(ner::OutputFormat format, const std::string& out,
-             const std::vector<InputDocument>& inputs)
-      : format_(format), out_(out) {
-    for (const InputDocument& document : inputs) {
-      std::error_code error;
-      if (!document.path.empty())
-        input_files_.emplace(fs::weakly_canonical(document.path, error), document.path.string());
-    }
+  OutputSink(ner::OutputFormat format, const std::string& out) : format_(format), out_(out) {
     if (!to_directory()) write_to_stdout(ner::format_header(format_, "Tagged documents"));
   }
 
@@ -158,12 +170,6 @@ class OutputSink {
       return std::nullopt;
     }
     const fs::path target = fs::path(out_) / ner::output_file_name(format_, document.name);
-    std::error_code error;
-    if (const auto input = input_files_.find(fs::weakly_canonical(target, error));
-        input != input_files_.end()) {
-      return fmt::format("{}: its output would replace the input {}; choose another --out",
-                         document.shown(), input->second);
-    }
     if (const auto earlier = written_.find(target); earlier != written_.end()) {
       return fmt::format("{}: its output {} was already written for {}", document.shown(),
                          target.string(), earlier->second);
@@ -182,8 +188,7 @@ class OutputSink {
  private:
   ner::OutputFormat format_;
   std::string out_;
-  std::map<fs::path, std::string> input_files_;  // canonical path -> as given
-  std::map<fs::path, std::string> written_;      // output file -> the document it holds
+  std::map<fs::path, std::string> written_;  // output file -> the document it holds
 };
 
 struct TagTotals {
@@ -243,6 +248,7 @@ ner::Tagger load_tagger(ner::ModelFile model, const TagOptions& options) {
 }
 
 int run_tag(const TagOptions& options) {
+  if (!options.info) check_out_apart_from_inputs(options, {});
   ner::ModelFile model = ner::read_model_file(options.model);
   if (options.info) {
     print_info(model, options.model);
@@ -255,7 +261,8 @@ int run_tag(const TagOptions& options) {
   const std::vector<InputDocument> documents = collect_inputs(
       options.inputs.empty() ? std::vector<std::string>{kStandardInput} : options.inputs,
       [&](const std::string& reason) { skip(reason); });
-  OutputSink sink(format, options.out, documents);
+  check_out_apart_from_inputs(options, documents);
+  OutputSink sink(format, options.out);
   const TagTotals totals = tag_documents(tagger, documents, format, sink, display, skip);
   // A summary where it does not mix into piped output: with files written,
   // or beside a bar.
@@ -276,7 +283,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("ner-tag ") + NER_VERSION);
   app.footer(
       "Inputs are files, directories (every *.txt under them) or - for standard input (the\n"
-      "default). Without --out, results go to standard output.\n"
+      "default). Without --out, results go to standard output; --out may not be, hold or lie\n"
+      "inside an input.\n"
       "Exit status: 0 success, 1 some inputs were skipped (reported on stderr), 2 error.");
   TagOptions options;
   app.add_option("--model,-m", options.model,
@@ -291,10 +299,10 @@ int main(int argc, char** argv) {
                  "Directory for one output file per document (inline keeps the input's name)");
   app.add_option("--threads", options.threads, "CPU threads (0: all cores)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(ner::whole_number(0, "0: all cores"));
   app.add_option("--batch-size", options.batch_size, "Windows per engine call")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(ner::whole_number(1));
   app.add_option("--gemm", options.gemm,
                  "Matrix products: blas (the system BLAS, default when built with one) or eigen")
       ->check(CLI::IsMember({"eigen", "blas"}));

@@ -16,21 +16,23 @@ DecoderKind parse_decoder_kind(std::string_view name) {
   throw Error(fmt::format("unknown decoder '{}': use crf or softmax", name));
 }
 
-void validate(const ModelConfig& config) {
-  const auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw Error("model config: " + message);
+void validate(const ModelConfig& config, const ConfigSources& sources) {
+  const auto positive = [&sources](int value, const char* field) {
+    sources.require(value > 0, field, fmt::format("{} must be positive, got {}", field, value));
   };
-  require(config.vocab_size > 0,
-          fmt::format("vocab_size must be positive, got {}", config.vocab_size));
-  require(config.num_labels > 1,
-          fmt::format("num_labels must be at least 2, got {}", config.num_labels));
-  require(config.d_model > 0 && config.layers > 0 && config.heads > 0 && config.ffn > 0,
-          "d_model, layers, heads and ffn must be positive");
-  require(config.d_model % config.heads == 0,
-          fmt::format("d_model {} must be divisible by heads {}", config.d_model, config.heads));
-  require(config.dropout >= 0 && config.dropout < 1,
-          fmt::format("dropout {} must be in [0, 1)", config.dropout));
-  require(config.max_positions > 0, "max_positions must be positive");
+  positive(config.vocab_size, "model.vocab_size");
+  sources.require(config.num_labels > 1, "model.num_labels",
+                  fmt::format("model.num_labels must be at least 2, got {}", config.num_labels));
+  positive(config.d_model, "model.d_model");
+  positive(config.layers, "model.layers");
+  positive(config.heads, "model.heads");
+  positive(config.ffn, "model.ffn");
+  sources.require(
+      config.d_model % config.heads == 0, "model.heads",
+      fmt::format("model.heads {} must divide model.d_model {}", config.heads, config.d_model));
+  sources.require(config.dropout >= 0 && config.dropout < 1, "model.dropout",
+                  fmt::format("model.dropout {} must be in [0, 1)", config.dropout));
+  positive(config.max_positions, "model.max_positions");
 }
 
 }  // namespace ner

@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "base/config_schema.h"
+
 namespace ner {
 
 // How logits become labels: a linear-chain CRF, or softmax probabilities
@@ -30,7 +32,8 @@ struct ModelConfig {
   int head_dim() const { return d_model / heads; }
 };
 
-// Throws ner::Error naming the offending value.
-void validate(const ModelConfig& config);
+// Throws ner::Error naming the offending value, at the place `sources` says
+// it was given when it came from a config.
+void validate(const ModelConfig& config, const ConfigSources& sources = {});
 
 }  // namespace ner

@@ -2,8 +2,12 @@
 // and that the LibTorch-free tools really do not load LibTorch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/test_util.h"
 
@@ -252,12 +256,239 @@ TEST_F(NerCorpusLabelCli, BadKnowledgeAndInputsNameTheFileAndLine) {
   EXPECT_NE(result.err.find("skipped b.txt"), std::string::npos) << result.err;
   EXPECT_TRUE(std::filesystem::exists(path("out3/a.txt")));
   EXPECT_FALSE(std::filesystem::exists(path("out3/b.txt")));
-  // An existing, non-empty output folder is never written into.
-  result =
-      run_command(corpus_tool() + " label '" + path("papers") + "' --out '" + path("papers") + "'");
+  // An existing, non-empty output folder is not written into without --force.
+  result = run_command(corpus_tool() + " label '" + path("papers") + "' --out '" + path("out3") +
+                       "' --progress none");
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("exists and is not an empty directory"), std::string::npos);
+  EXPECT_NE(result.err.find("--out " + path("out3") + " already holds files"), std::string::npos)
+      << result.err;
   EXPECT_FALSE(std::filesystem::exists(path("out2")));
+}
+
+// Nothing label writes may replace what it reads: inputs, gold, tables.
+TEST_F(NerCorpusLabelCli, OutputsNeverReplaceInputs) {
+  const std::string models = dir_.write("models.csv", "Model\nGPT-3\n").string();
+  const auto label = [&](const std::string& arguments) {
+    return run_command(corpus_tool() + " label '" + path("papers") +
+                       "' --progress none --models '" + models + ":Model' " + arguments);
+  };
+  auto result = label("--out '" + path("papers") + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "ner-corpus: error: --out " + path("papers") + " would replace the input " +
+                            path("papers") + "; choose another --out\n");
+  result = label("--out '" + path("out") + "' --report '" + models + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(
+      result.err.find("--report " + models + " would replace the input " + models + " (--models)"),
+      std::string::npos)
+      << result.err;
+  result = label("--out '" + path("out") + "' --jsonl '" + path("papers/a.txt") + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  result = label("--out '" + path("out") + "' --gold '" + path("out/..") + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("lies inside the input"), std::string::npos) << result.err;
+  EXPECT_EQ(testing::read_text_file(models), "Model\nGPT-3\n");
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+  // With --force, a used folder gets the new corpus alone.
+  dir_.write("out/old.txt", "an old document");
+  result = label("--out '" + path("out") + "' --force");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(path("out/old.txt")));
+  EXPECT_TRUE(std::filesystem::exists(path("out/a.txt")));
+}
+
+}  // namespace
+}  // namespace ner
+
+namespace ner {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_command;
+
+std::string quoted(const fs::path& path) {
+  return "'" + path.string() + "'";
+}
+
+std::string prepare_tool() {
+  return NER_PREPARE_BIN;
+}
+
+// Counts follow one rule in every command: a whole number in range, and a
+// message that says what to give instead.
+TEST(CommandLine, CountsMustBeWholeNumbersInRange) {
+  testing::TempDir dir;
+  const std::string out = quoted(dir.path() / "out");
+  const auto negative = run_command(corpus_tool() + " generate --threads -1 --out " + out);
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_EQ(negative.err,
+            "ner-corpus: error: --threads: -1 is not allowed: give a whole number, 0 or more (0: "
+            "all cores) (see --help)\n");
+  const auto word = run_command(corpus_tool() + " generate --threads abc --out " + out);
+  EXPECT_EQ(word.exit_code, 2);
+  EXPECT_NE(word.err.find("--threads: abc is not allowed: give a whole number"), std::string::npos)
+      << word.err;
+  const auto no_documents = run_command(corpus_tool() + " generate --docs 0 --out " + out);
+  EXPECT_EQ(no_documents.exit_code, 2);
+  EXPECT_NE(no_documents.err.find("--docs: 0 is not allowed: give a whole number from 1 to "
+                                  "100000000"),
+            std::string::npos)
+      << no_documents.err;
+  const auto top = run_command(corpus_tool() + " stats --top 2.5 " + out);
+  EXPECT_EQ(top.exit_code, 2);
+  EXPECT_NE(top.err.find("--top: 2.5 is not allowed"), std::string::npos) << top.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "out"));
+}
+
+// ner-corpus generate writes one corpus: a used folder is refused, and with
+// --force its old documents go first (other files stay).
+TEST(NerCorpusCli, GenerateReplacesAnOldCorpusOnlyWithForce) {
+  testing::TempDir dir;
+  const fs::path out = dir.path() / "weak";
+  const fs::path gold = dir.path() / "gold";
+  const std::string generate =
+      corpus_tool() + " generate --progress none --out " + quoted(out) + " --gold " + quoted(gold);
+  ASSERT_EQ(run_command(generate + " --docs 4 --name-split").exit_code, 0);
+  dir.write("weak/notes.md", "kept");
+  const auto refused = run_command(generate + " --docs 2");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(refused.err, "ner-corpus: error: --out " + out.string() +
+                             " already holds files, which would mix with the new ones; choose a "
+                             "new or empty folder, or add --force to write over its corpus\n");
+  const auto forced = run_command(generate + " --docs 2 --force");
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+  for (const fs::path& folder : {out, gold}) {
+    const auto stats = run_command(corpus_tool() + " stats --json " + quoted(folder));
+    ASSERT_EQ(stats.exit_code, 0) << stats.err;
+    EXPECT_EQ(nlohmann::json::parse(stats.out)["documents"], 2) << folder;
+    EXPECT_FALSE(fs::exists(folder / "train")) << folder;
+  }
+  EXPECT_EQ(testing::read_text_file(out / "notes.md"), "kept");
+  const auto same = run_command(corpus_tool() + " generate --docs 2 --out " + quoted(out) +
+                                " --gold " + quoted(out / ".." / "weak" / "g"));
+  EXPECT_EQ(same.exit_code, 2);
+  EXPECT_NE(same.err.find("are the same folder or one holds the other"), std::string::npos)
+      << same.err;
+}
+
+// strip never writes over its input: not onto it, not inside it, not around
+// it, whichever way the path is spelt.
+TEST(NerCorpusCli, StripRefusesToWriteOverItsInput) {
+  testing::TempDir dir;
+  const std::string tagged = "We trained <model>GPT-3</model>.\n";
+  const fs::path corpus = dir.path() / "corpus";
+  dir.write("corpus/a.txt", tagged);
+  dir.write("corpus/sub/b.txt", tagged);
+  fs::create_directory_symlink(corpus, dir.path() / "link");
+  const auto strip = [&](const fs::path& input, const fs::path& out) {
+    return run_command(corpus_tool() + " strip " + quoted(input) + " --out " + quoted(out));
+  };
+  const auto onto = strip(corpus, corpus);
+  EXPECT_EQ(onto.exit_code, 2);
+  EXPECT_EQ(onto.err, "ner-corpus: error: --out " + corpus.string() + " would replace the input " +
+                          corpus.string() + "; choose another --out\n");
+  for (const auto& [input, out] :
+       std::vector<std::pair<fs::path, fs::path>>{{corpus / "a.txt", corpus / "a.txt"},
+                                                  {corpus, dir.path() / "link"},
+                                                  {corpus, corpus / ".." / "corpus"},
+                                                  {corpus, corpus / "plain"},
+                                                  {corpus / "sub", corpus},
+                                                  {dir.path() / "link" / "a.txt", corpus}}) {
+    const auto result = strip(input, out);
+    EXPECT_EQ(result.exit_code, 2) << input << " " << out;
+    EXPECT_NE(result.err.find(input.string()), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find(out.string()), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("wrote"), std::string::npos) << result.err;
+  }
+  EXPECT_EQ(testing::read_text_file(corpus / "a.txt"), tagged);
+  EXPECT_EQ(testing::read_text_file(corpus / "sub" / "b.txt"), tagged);
+  EXPECT_FALSE(fs::exists(corpus / "plain"));
+  // A used output folder is refused unless --force.
+  dir.write("plain/old.txt", "an old document");
+  EXPECT_EQ(strip(corpus, dir.path() / "plain").exit_code, 2);
+  const auto forced = run_command(corpus_tool() + " strip " + quoted(corpus) + " --out " +
+                                  quoted(dir.path() / "plain") + " --force");
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "plain" / "old.txt"));
+  EXPECT_EQ(testing::read_text_file(dir.path() / "plain" / "a.txt"), "We trained GPT-3.\n");
+}
+
+// A bar on screen when an error stops the work ends its line: the error line
+// is never glued to it.
+TEST(NerCorpusCli, AnErrorAfterTheProgressBarStartsItsOwnLine) {
+  testing::TempDir dir;
+  // The second document's gold twin cannot be written: a folder holds its name.
+  dir.write("gold/000001.txt/keep.md", "a folder in the way");
+  const auto result =
+      run_command(corpus_tool() + " generate --docs 3 --threads 1 --progress bar --force --out " +
+                  quoted(dir.path() / "weak") + " --gold " + quoted(dir.path() / "gold"));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("1/3 docs"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("\nner-corpus: error: "), std::string::npos) << result.err;
+}
+
+// Symbolic links that lead nowhere are documents that cannot be read: an
+// error under --on-error=fail, reported and skipped under skip.
+TEST(NerCorpusCli, BrokenLinksInACorpusAreReported) {
+  testing::TempDir dir;
+  dir.write("corpus/a.txt", "<model>BERT</model>");
+  fs::create_symlink(dir.path() / "missing.txt", dir.path() / "corpus" / "dangling.txt");
+  fs::create_symlink("loop.txt", dir.path() / "corpus" / "loop.txt");
+  const std::string stats = corpus_tool() + " stats --json " + quoted(dir.path() / "corpus");
+  const auto fail = run_command(stats);
+  EXPECT_EQ(fail.exit_code, 2);
+  EXPECT_NE(fail.err.find("dangling.txt: a symbolic link to " +
+                          (dir.path() / "missing.txt").string() + ", which does not exist"),
+            std::string::npos)
+      << fail.err;
+  const auto skip = run_command(stats + " --on-error=skip");
+  EXPECT_EQ(skip.exit_code, 1) << skip.err;
+  EXPECT_NE(skip.err.find("loop.txt: a symbolic-link loop"), std::string::npos) << skip.err;
+  EXPECT_NE(skip.err.find("skipped 2 of 3 documents"), std::string::npos) << skip.err;
+  EXPECT_EQ(nlohmann::json::parse(skip.out)["documents"], 1);
+  fs::create_symlink("root-loop", dir.path() / "root-loop");
+  const auto loop = run_command(corpus_tool() + " stats " + quoted(dir.path() / "root-loop"));
+  EXPECT_EQ(loop.exit_code, 2);
+  EXPECT_NE(loop.err.find("root-loop: a symbolic-link loop"), std::string::npos) << loop.err;
+}
+
+// prepare refuses an --out that would replace one of its inputs, and checks
+// its paths before any progress line, so the error comes alone.
+TEST(NerTrainPrepareCli, OutputNeverReplacesAnInputAndErrorsComeFirst) {
+  testing::TempDir dir;
+  const fs::path config = dir.write("data.yaml", "data:\n  max_len: 64\n");
+  dir.write("corpus/a.txt", "<model>BERT</model> was trained in <year>2018</year>.\n");
+  dir.write("gold/a.txt", "<model>BERT</model> was trained in <year>2018</year>.\n");
+  dir.write("blocker", "a file");
+  const std::string prepare = prepare_tool() + " --config " + quoted(config) + " --data " +
+                              quoted(dir.path() / "corpus") + " --gold " +
+                              quoted(dir.path() / "gold") + " --out ";
+  const auto over_config = run_command(prepare + quoted(config));
+  EXPECT_EQ(over_config.exit_code, 2);
+  EXPECT_EQ(over_config.err, "ner-train prepare: error: --out " + config.string() +
+                                 " would replace the input " + config.string() +
+                                 " (--config); choose another --out\n");
+  EXPECT_EQ(testing::read_text_file(config), "data:\n  max_len: 64\n");
+  for (const fs::path& out : {dir.path() / "gold" / "a.txt", dir.path() / "corpus" / "data.h5",
+                              dir.path() / "gold" / ".." / "corpus",
+                              dir.path() / "blocker" / "x.h5", dir.path() / "corpus" / ".."}) {
+    const auto result = run_command(prepare + quoted(out));
+    EXPECT_EQ(result.exit_code, 2) << out;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    EXPECT_NE(result.err.find("--out " + out.string()), std::string::npos) << result.err;
+  }
+  EXPECT_EQ(testing::read_text_file(dir.path() / "gold" / "a.txt"),
+            "<model>BERT</model> was trained in <year>2018</year>.\n");
+  const auto missing = run_command(prepare_tool() + " --data " + quoted(dir.path() / "corpus") +
+                                   " --corpus web=" + (dir.path() / "web").string() + " --out " +
+                                   quoted(dir.path() / "d.h5"));
+  EXPECT_EQ(missing.exit_code, 2);
+  const auto no_corpus = run_command(
+      prepare_tool() + " --corpus one=" + (dir.path() / "corpus").string() +
+      " --corpus web=" + (dir.path() / "web").string() + " --out " + quoted(dir.path() / "d.h5"));
+  EXPECT_EQ(no_corpus.exit_code, 2);
+  EXPECT_EQ(no_corpus.err, "ner-train prepare: error: --corpus web " +
+                               (dir.path() / "web").string() + ": no such file or directory\n");
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "datasets/corpus.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,8 @@
 
 namespace ner {
 namespace {
+
+namespace fs = std::filesystem;
 
 std::vector<std::string> names_of(const std::vector<Document>& documents) {
   std::vector<std::string> names;
@@ -89,6 +93,78 @@ TEST(Corpus, SkipPolicyReportsEachSkippedFileAndGoesOn) {
                                                 (dir.path() / "3.txt").string()}));
   EXPECT_NE(report.skipped[0].reason.find("2.txt:1:1: unclosed tag <model>"), std::string::npos);
   EXPECT_NE(report.skipped[1].reason.find("3.txt:1:5: invalid UTF-8"), std::string::npos);
+}
+
+// A *.txt link that leads nowhere or into a loop is a document that cannot
+// be read: an error under kFail, reported and skipped under kSkip; links to
+// folders are still not followed.
+TEST(Corpus, BrokenLinksFollowTheErrorPolicy) {
+  testing::TempDir dir;
+  dir.write("corpus/1.txt", "<model>ok</model>");
+  const fs::path corpus = dir.path() / "corpus";
+  fs::create_symlink(dir.path() / "gone.txt", corpus / "2.txt");
+  fs::create_symlink("3.txt", corpus / "3.txt");
+  fs::create_directory_symlink(corpus, corpus / "itself");
+  try {
+    read_corpus(corpus, CorpusOptions{});
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()), (corpus / "2.txt").string() + ": a symbolic link to " +
+                                             (dir.path() / "gone.txt").string() +
+                                             ", which does not exist");
+  }
+  CorpusOptions options;
+  options.on_error = OnError::kSkip;
+  std::vector<std::string> reported;
+  options.on_skip = [&](const SkippedDocument& skipped) { reported.push_back(skipped.reason); };
+  CorpusReport report;
+  EXPECT_EQ(names_of(read_corpus(corpus, options, &report)), (std::vector<std::string>{"1.txt"}));
+  EXPECT_EQ(report.files, 3u);
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_EQ(reported[1], (corpus / "3.txt").string() + ": a symbolic-link loop");
+}
+
+TEST(Corpus, ARootThatLoopsSaysSo) {
+  testing::TempDir dir;
+  fs::create_symlink("loop", dir.path() / "loop");
+  try {
+    read_corpus(dir.path() / "loop", CorpusOptions{});
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()), (dir.path() / "loop").string() + ": a symbolic-link loop");
+  }
+}
+
+// A subfolder that cannot be listed stops the reading under kFail; under
+// kSkip it is reported and the rest is read.
+TEST(Corpus, UnreadableSubfolderFollowsTheErrorPolicy) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads folders whatever their permissions";
+  testing::TempDir dir;
+  dir.write("1.txt", "<model>ok</model>");
+  dir.write("locked/2.txt", "<model>hidden</model>");
+  fs::permissions(dir.path() / "locked", fs::perms::none);
+  EXPECT_THROW(read_corpus(dir.path(), CorpusOptions{}), Error);
+  CorpusOptions options;
+  options.on_error = OnError::kSkip;
+  CorpusReport report;
+  EXPECT_EQ(names_of(read_corpus(dir.path(), options, &report)),
+            (std::vector<std::string>{"1.txt"}));
+  ASSERT_EQ(report.skipped.size(), 1u);
+  EXPECT_NE(report.skipped[0].reason.find("locked: cannot list directory"), std::string::npos);
+  fs::permissions(dir.path() / "locked", fs::perms::owner_all);
+}
+
+// Removing an old corpus leaves other files, and no folder it emptied.
+TEST(Corpus, RemoveCorpusFilesKeepsOtherFiles) {
+  testing::TempDir dir;
+  dir.write("a.txt", "a");
+  dir.write("train/b.txt", "b");
+  dir.write("notes/keep.md", "kept");
+  dir.write("notes/c.txt", "c");
+  remove_corpus_files(dir.path());
+  EXPECT_TRUE(list_corpus_files(dir.path()).empty());
+  EXPECT_FALSE(fs::exists(dir.path() / "train"));
+  EXPECT_TRUE(fs::exists(dir.path() / "notes" / "keep.md"));
 }
 
 TEST(Corpus, ErrorPolicyNames) {

@@ -78,5 +78,26 @@ TEST(NerEvalCli, MissingPredictionsAndMalformedFilesAreErrors) {
   EXPECT_EQ(run_command(kEval + " --help").exit_code, 0);
 }
 
+// A path that is not there is named as such, not as a mismatch of kinds.
+TEST(NerEvalCli, MissingPathsAreNamed) {
+  testing::TempDir dir;
+  dir.write("gold/a.txt", "<model>A</model>");
+  const std::string gold = (dir.path() / "gold").string();
+  const std::string missing = (dir.path() / "nowhere").string();
+  const auto no_pred = run_command(kEval + " --gold '" + gold + "' --pred '" + missing + "'");
+  EXPECT_EQ(no_pred.exit_code, 2);
+  EXPECT_EQ(no_pred.err, "ner-eval: error: --pred " + missing + ": no such file or directory\n");
+  const auto no_gold = run_command(kEval + " --gold '" + missing + "' --pred '" + gold + "'");
+  EXPECT_EQ(no_gold.exit_code, 2);
+  EXPECT_NE(no_gold.err.find("--gold " + missing + ": no such file"), std::string::npos)
+      << no_gold.err;
+  const auto negative =
+      run_command(kEval + " --gold '" + gold + "' --pred '" + gold + "' --errors -1");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_EQ(negative.err,
+            "ner-eval: error: --errors: -1 is not allowed: give a whole number, 0 or more (see "
+            "--help)\n");
+}
+
 }  // namespace
 }  // namespace ner

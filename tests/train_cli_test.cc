@@ -2,6 +2,7 @@
 // which must not load SentencePiece itself.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -80,6 +81,43 @@ TEST(NerTrainCli, PrepareConfigErrorsAndDump) {
   EXPECT_NE(missing.err.find("/nonexistent: no such file or directory"), std::string::npos)
       << missing.err;
   EXPECT_EQ(run_command(kTrain + " prepare --help").exit_code, 0);
+}
+
+// export writes a model file, never another file of its run; training's run
+// directory never holds its own dataset or config. Both are refused before
+// anything is loaded.
+TEST(NerTrainCli, OutputsNeverReplaceTheRunsFilesOrInputs) {
+  testing::TempDir dir;
+  const fs::path run = dir.path() / "run";
+  for (const char* file : {"run.json", "last.pt", "best.pt", "config.yaml", "tokenizer.model"})
+    dir.write("run/" + std::string(file), std::string("the run's ") + file);
+  fs::create_symlink(run / "config.yaml", dir.path() / "config-link.yaml");
+  const std::string checkpoint = (run / "last.pt").string();
+  for (const fs::path& out :
+       {run / "best.pt", run / "last.pt", run / "run.json", run / ".." / "run" / "tokenizer.model",
+        dir.path() / "config-link.yaml", dir.path()}) {
+    const auto result = run_command(kTrain + " export --checkpoint '" + checkpoint + "' --out '" +
+                                    out.string() + "'");
+    EXPECT_EQ(result.exit_code, 2) << out;
+    EXPECT_NE(result.err.find("ner-train: error: --out " + out.string()), std::string::npos)
+        << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  }
+  for (const char* file : {"last.pt", "best.pt", "config.yaml", "tokenizer.model", "run.json"})
+    EXPECT_EQ(testing::read_text_file(run / file), std::string("the run's ") + file);
+
+  const auto train =
+      run_command(kTrain + " --config '" + (run / "config.yaml").string() + "' --data '" +
+                  (run / "data.h5").string() + "' --out '" + run.string() + "' --progress none");
+  EXPECT_EQ(train.exit_code, 2);
+  EXPECT_NE(train.err.find("--out " + run.string() + " holds the input"), std::string::npos)
+      << train.err;
+  EXPECT_EQ(testing::read_text_file(run / "config.yaml"), "the run's config.yaml");
+  const auto threads = run_command(kTrain + " env --threads -1");
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_EQ(threads.err,
+            "ner-train: error: --threads: -1 is not allowed: give a whole number, 0 or more (0: "
+            "all cores) (see --help)\n");
 }
 
 // A dataset of format 1 holds no document texts: training, which scores on

@@ -71,6 +71,36 @@ TEST(TrainOptions, UnknownKeysAndBadValues) {
   EXPECT_NO_THROW(load_train_options({}, {"data.max_len=64"}));  // another stage's section
 }
 
+// A value out of range is reported at the file, line and column of its YAML
+// value, so that it can be found and fixed there.
+TEST(TrainOptions, RangeErrorsNameTheLineOfTheValue) {
+  testing::TempDir dir;
+  const auto expect_error = [&](const std::string& yaml, const std::string& expected) {
+    const auto file = dir.write("range.yaml", yaml);
+    try {
+      load_train_options(file, {});
+      ADD_FAILURE() << "expected an error for " << yaml;
+    } catch (const Error& error) {
+      EXPECT_EQ(std::string(error.what()), file.string() + ":" + expected);
+    }
+  };
+  expect_error("train:\n  lr: -0.001\n", "2:7: train.lr must be positive, got -0.001");
+  expect_error("train:\n  seed: 3\n  epochs: 0\n", "3:11: train.epochs must be positive, got 0");
+  expect_error("model:\n  d_model: 256\n  heads: 3\n",
+               "3:10: model.heads 3 must divide model.d_model 256");
+  expect_error("model:\n  dropout: 1.5\n", "2:12: model.dropout 1.5 must be in [0, 1)");
+  expect_error("model:\n  layers: 2.5\n", "2:11: 'model.layers' must be a whole number, not '2.5'");
+  expect_error("train:\n  lr: 0.1\n  lr: 0.2\n",
+               "3:3: 'train.lr' is given twice (first at line 2); keep one");
+  try {
+    load_train_options({}, {"train.patience=0"});
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "--set train.patience=0: train.patience must be positive, got 0");
+  }
+}
+
 // Every shipped config is complete and valid for both stages.
 TEST(TrainOptions, ShippedConfigsLoad) {
   for (const char* name : {"tiny", "small", "base"}) {

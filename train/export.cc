@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "base/error.h"
+#include "base/output_paths.h"
 #include "datasets/data_config.h"
 #include "models/model_spec.h"
 
@@ -43,6 +44,20 @@ nlohmann::json held_out_scores(const RunDirectory& directory,
     throw Error(
         fmt::format("{}: not valid metrics: {}", directory.metrics().string(), error.what()));
   }
+}
+
+// What an export may not write over: the checkpoint it reads and every file
+// of its run (run.json, config, tokenizer, checkpoints, log, metrics), but
+// not a model file, which exporting again is meant to replace.
+std::vector<CommandPath> run_files(const RunDirectory& directory,
+                                   const std::filesystem::path& checkpoint_file) {
+  std::vector<CommandPath> files = {{"--checkpoint", checkpoint_file}};
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory.root(), error)) {
+    if (entry.path().extension() != directory.model_file().extension())
+      files.push_back({"of the run", entry.path()});
+  }
+  return files;
 }
 
 }  // namespace
@@ -86,11 +101,7 @@ ModelFile build_model_file(TrainedRun& run, const RunDirectory& directory,
 void export_model(const std::filesystem::path& checkpoint_file, const std::filesystem::path& out,
                   WeightStorage storage) {
   const RunDirectory directory = RunDirectory::of_checkpoint(checkpoint_file);
-  std::error_code error;
-  if (std::filesystem::equivalent(out, checkpoint_file, error)) {
-    throw Error(
-        fmt::format("{}: --out is the checkpoint itself; choose another file", out.string()));
-  }
+  refuse_output_over_inputs({"--out", out}, run_files(directory, checkpoint_file));
   TrainedRun run = load_trained_run(directory, checkpoint_file, torch::kCPU);
   write_model_file(out, build_model_file(run, directory, checkpoint_file), storage);
 }

@@ -8,12 +8,14 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/command_line.h"
 #include "base/error.h"
+#include "base/output_paths.h"
 #include "models/torch_runtime.h"
 #include "train/evaluation.h"
 #include "train/export.h"
@@ -79,6 +81,8 @@ int run_train(TrainCommand& command) {
   } else {
     if (request.data.empty()) throw ner::Error("--data DATASET.h5 is required (see --help)");
     if (request.run_dir.empty()) throw ner::Error("--out RUN_DIR is required (see --help)");
+    ner::refuse_output_over_inputs({"--out", request.run_dir},
+                                   {{"--data", request.data}, {"--config", request.config}});
   }
   const ner::TrainOutcome outcome = ner::run_training(request);
   if (!outcome.finished) return ner::kExitSuccess;
@@ -179,7 +183,7 @@ int main(int argc, char** argv) {
   env->add_flag("--json", env_json, "Print JSON instead of key/value lines");
   env->add_option("--threads", env_threads, "CPU threads to configure (0: all cores)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(ner::whole_number(0, "0: all cores"));
 
   TrainCommand train;
   app.add_option("--config", train.request.config, "YAML config (model and train sections)")
@@ -194,7 +198,7 @@ int main(int argc, char** argv) {
                  "Override a config value, e.g. --set train.lr=3e-4 (repeatable)");
   app.add_option("--stop-after", train.request.stop_after_steps,
                  "Stop after this many steps, saving a checkpoint to --resume from")
-      ->check(CLI::NonNegativeNumber);
+      ->check(ner::whole_number(0, "0: no stop", std::numeric_limits<long long>::max()));
   ner::add_progress_option(app, train.request.progress, "a line per evaluation");
   app.add_flag("--dump-config", train.dump_config, "Print the resolved training config and exit");
 
@@ -217,7 +221,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   evaluate_app->add_option("--threads", evaluate.threads, "CPU threads (0: all cores)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(ner::whole_number(0, "0: all cores"));
   evaluate_app->add_flag("--json", evaluate.json, "Print JSON instead of a table");
 
   ExportCommand export_command;
@@ -228,7 +232,9 @@ int main(int argc, char** argv) {
                    "Checkpoint inside a run directory, e.g. RUN_DIR/best.pt")
       ->required()
       ->check(CLI::ExistingFile);
-  export_app->add_option("--out", export_command.out, "Model file to write (e.g. model.nerm)")
+  export_app
+      ->add_option("--out", export_command.out,
+                   "Model file to write (e.g. model.nerm); never another file of the run")
       ->required();
   export_app->add_flag("--fp16", export_command.fp16,
                        "Store weights in fp16 (half the size; computed in fp32)");

@@ -10,6 +10,7 @@
 
 #include "base/command_line.h"
 #include "base/error.h"
+#include "base/output_paths.h"
 #include "datasets/data_config.h"
 #include "datasets/prepare.h"
 
@@ -26,6 +27,23 @@ struct PrepareCommand {
   std::vector<std::string> overrides;
   bool dump_config = false;
 };
+
+// Every input there and the dataset file writable, apart from all inputs:
+// checked before the first progress line, so an error comes alone.
+void refuse_unusable_paths(const PrepareCommand& command, const ner::PrepareOptions& options) {
+  std::vector<ner::CommandPath> inputs = {{"--config", command.config},
+                                          {"--tokenizer", command.tokenizer},
+                                          {"--data", command.data},
+                                          {"--gold", command.gold}};
+  for (const ner::PrepareCorpus& corpus : options.corpora) {
+    inputs.push_back({"--corpus " + corpus.name, corpus.data});
+    inputs.push_back({"--corpus " + corpus.name + " gold", corpus.gold});
+  }
+  ner::refuse_missing_inputs(inputs);
+  const ner::CommandPath out{"--out", command.out};
+  ner::refuse_output_over_inputs(out, inputs);
+  ner::refuse_unwritable_output_file(out);
+}
 
 int run_prepare(const PrepareCommand& command) {
   ner::PrepareOptions options;
@@ -46,6 +64,7 @@ int run_prepare(const PrepareCommand& command) {
   options.out = command.out;
   options.tokenizer_model = command.tokenizer;
   options.on_error = ner::parse_on_error(command.on_error);
+  refuse_unusable_paths(command, options);
   options.on_skip = [](const ner::SkippedDocument& skipped) {
     fmt::print(stderr, "skipped: {}\n", skipped.reason);
   };

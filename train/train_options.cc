@@ -36,10 +36,6 @@ ConfigSchema train_schema(TrainOptions& o) {
   return schema;
 }
 
-void require(bool ok, const std::string& message) {
-  if (!ok) throw Error("config: " + message);
-}
-
 }  // namespace
 
 std::string_view precision_name(Precision precision) {
@@ -60,23 +56,27 @@ Precision parse_precision(std::string_view name) {
   throw Error(fmt::format("unknown precision '{}': use fp32, bf16 or fp16", name));
 }
 
-void validate(const TrainOptions& o) {
+void validate(const TrainOptions& o, const ConfigSources& sources) {
   ModelConfig sizes = o.model;
   sizes.vocab_size = std::max(sizes.vocab_size, 1);  // known only once the dataset is open
   sizes.num_labels = std::max(sizes.num_labels, 2);
-  validate(sizes);
-  require(o.epochs > 0, "train.epochs must be positive");
-  require(o.max_steps >= 0, "train.max_steps must not be negative");
-  require(o.batch_size > 0, "train.batch_size must be positive");
-  require(o.learning_rate > 0, "train.lr must be positive");
-  require(o.weight_decay >= 0, "train.weight_decay must not be negative");
-  require(o.warmup_ratio >= 0 && o.warmup_ratio < 1, "train.warmup_ratio must be in [0, 1)");
-  require(o.clip_norm >= 0, "train.clip_norm must not be negative");
-  require(o.label_smoothing >= 0 && o.label_smoothing < 1,
-          "train.label_smoothing must be in [0, 1)");
-  require(o.threads >= 0, "train.threads must not be negative");
-  require(o.eval_every >= 0, "train.eval_every must not be negative");
-  require(o.patience > 0, "train.patience must be positive");
+  validate(sizes, sources);
+  const auto require = [&sources](bool ok, const char* field, auto value, const char* rule) {
+    sources.require(ok, field, fmt::format("{} {}, got {}", field, rule, value));
+  };
+  require(o.epochs > 0, "train.epochs", o.epochs, "must be positive");
+  require(o.max_steps >= 0, "train.max_steps", o.max_steps, "must not be negative");
+  require(o.batch_size > 0, "train.batch_size", o.batch_size, "must be positive");
+  require(o.learning_rate > 0, "train.lr", o.learning_rate, "must be positive");
+  require(o.weight_decay >= 0, "train.weight_decay", o.weight_decay, "must not be negative");
+  require(o.warmup_ratio >= 0 && o.warmup_ratio < 1, "train.warmup_ratio", o.warmup_ratio,
+          "must be in [0, 1)");
+  require(o.clip_norm >= 0, "train.clip_norm", o.clip_norm, "must not be negative");
+  require(o.label_smoothing >= 0 && o.label_smoothing < 1, "train.label_smoothing",
+          o.label_smoothing, "must be in [0, 1)");
+  require(o.threads >= 0, "train.threads", o.threads, "must not be negative (0: all cores)");
+  require(o.eval_every >= 0, "train.eval_every", o.eval_every, "must not be negative");
+  require(o.patience > 0, "train.patience", o.patience, "must be positive");
 }
 
 std::string to_yaml(const TrainOptions& options) {
@@ -87,8 +87,8 @@ std::string to_yaml(const TrainOptions& options) {
 TrainOptions load_train_options(const std::filesystem::path& file,
                                 const std::vector<std::string>& overrides) {
   TrainOptions options;
-  train_schema(options).apply(file, overrides);
-  validate(options);
+  const ConfigSources sources = train_schema(options).apply(file, overrides);
+  validate(options, sources);
   return options;
 }
 

@@ -39,8 +39,9 @@ struct TrainOptions {
   int patience = 3;    // evaluations without dev F1 gain before stopping
 };
 
-// Throws ner::Error naming the offending value.
-void validate(const TrainOptions& options);
+// Throws ner::Error naming the offending value, at the place `sources` says
+// it was given when it came from a config.
+void validate(const TrainOptions& options, const ConfigSources& sources = {});
 
 // The model and train sections as YAML (what --dump-config prints and the
 // run directory keeps).

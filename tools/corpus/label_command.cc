@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/output_paths.h"
 #include "base/utf8.h"
 #include "datasets/corpus.h"
 #include "datasets/knowledge_table.h"
@@ -145,13 +146,39 @@ KnowledgeColumn parse_knowledge_column(KnowledgeKind kind, const std::string& te
   return {kind, text.substr(0, colon), text.substr(colon + 1)};
 }
 
+namespace {
+
+std::string knowledge_option(KnowledgeKind kind) {
+  switch (kind) {
+    case KnowledgeKind::kChips:
+      return "--chips";
+    case KnowledgeKind::kCountries:
+      return "--countries";
+    default:
+      return "--models";
+  }
+}
+
+// Nothing written may replace, hold or lie inside what is read, and the
+// corpus folder is new or empty unless --force.
+void check_outputs(const LabelOptions& options) {
+  std::vector<CommandPath> inputs = {{"--gold", options.gold}};
+  for (const std::filesystem::path& input : options.inputs)
+    inputs.push_back({"input", input});
+  for (const KnowledgeColumn& column : options.knowledge)
+    inputs.push_back({knowledge_option(column.kind), column.file});
+  refuse_output_over_inputs({"--out", options.out}, inputs);
+  for (const CommandPath& file :
+       {CommandPath{"--jsonl", options.jsonl}, CommandPath{"--report", options.report}}) {
+    if (!file.path.empty()) refuse_output_over_inputs(file, inputs);
+  }
+  refuse_used_output_folder({"--out", options.out}, options.force);
+}
+
+}  // namespace
+
 LabelResult run_label(const LabelOptions& options) {
-  if (std::filesystem::exists(options.out) &&
-      !(std::filesystem::is_directory(options.out) && std::filesystem::is_empty(options.out)))
-    throw Error(
-        fmt::format("{}: exists and is not an empty directory; name a new one for the "
-                    "labelled corpus",
-                    options.out.string()));
+  check_outputs(options);
   std::vector<RawDocument> documents = read_inputs(options.inputs);
   if (documents.empty()) throw Error("no input documents (*.txt files or *.jsonl lines)");
   if (options.max_documents > 0 && documents.size() > options.max_documents)
@@ -183,6 +210,7 @@ LabelResult run_label(const LabelOptions& options) {
   std::array<FunctionStats, kLabellingFunctionCount> stats;
   SpanEvaluator whole;
   std::vector<Document> labelled;
+  if (options.force) remove_corpus_files(options.out);
   std::optional<TemporaryFile> jsonl;
   std::ofstream jsonl_file;
   if (!options.jsonl.empty()) {

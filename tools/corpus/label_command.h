@@ -29,6 +29,7 @@ struct LabelOptions {
   std::filesystem::path gold;                 // optional: gold-tagged twins, by document name
   std::vector<KnowledgeColumn> knowledge;
   bool builtin_knowledge = true;
+  bool force = false;             // write into a used --out, removing its old *.txt first
   std::size_t max_documents = 0;  // 0: all
   std::function<void(std::size_t done, std::size_t total)> progress;
 };

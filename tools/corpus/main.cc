@@ -11,6 +11,7 @@
 #include "base/command_line.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/output_paths.h"
 #include "datasets/corpus.h"
 #include "datasets/dataset_file.h"
 #include "tools/corpus/corpus_stats.h"
@@ -74,9 +75,19 @@ struct GenerateOptions {
   std::string styles = "all";
   std::string split_ratio = "80:10:10";
   bool raw = false;
+  bool force = false;
   int threads = 0;
   ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
 };
+
+// A corpus folder to write: a new or empty one, or with --force a used one,
+// whose old corpus goes first so that the result is one corpus, not two mixed.
+void refuse_used_corpus_folder(const ner::CommandPath& folder, bool force) {
+  if (!folder.path.empty()) ner::refuse_used_output_folder(folder, force);
+}
+void clear_corpus_folder(const ner::CommandPath& folder, bool force) {
+  if (force && !folder.path.empty()) ner::remove_corpus_files(folder.path);
+}
 
 ner::SplitFractions parse_split_ratio(const std::string& text) {
   std::array<double, 3> parts{};
@@ -97,6 +108,13 @@ int run_generate(GenerateOptions& options) {
   if (options.raw && options.gold.empty()) {
     throw ner::Error("--raw writes untagged text; give --gold DIR for its gold twin");
   }
+  const ner::CommandPath out{"--out", options.out};
+  const ner::CommandPath gold{"--gold", options.gold};
+  if (!options.gold.empty()) ner::refuse_overlapping_outputs(out, gold);
+  refuse_used_corpus_folder(out, options.force);
+  refuse_used_corpus_folder(gold, options.force);
+  clear_corpus_folder(out, options.force);
+  clear_corpus_folder(gold, options.force);
   ner::corpus::WriteOptions write;
   write.out = options.out;
   write.gold_out = options.gold;
@@ -124,6 +142,7 @@ struct StripOptions {
   std::string input;
   std::string out;
   std::string on_error = "fail";
+  bool force = false;
 };
 
 // Writes each document's plain text (tags removed, every other byte kept)
@@ -137,6 +156,11 @@ int run_strip(const StripOptions& options) {
   };
   const std::filesystem::path out = options.out;
   const bool single_file = std::filesystem::is_regular_file(options.input);
+  ner::refuse_output_over_inputs({"--out", out}, {{"input", options.input}});
+  if (!single_file) {
+    refuse_used_corpus_folder({"--out", out}, options.force);
+    clear_corpus_folder({"--out", out}, options.force);
+  }
   const ner::CorpusReport report =
       ner::for_each_document(options.input, corpus_options, [&](ner::Document&& document) {
         ner::write_file_atomically(single_file ? out : out / document.name, document.text);
@@ -150,6 +174,7 @@ struct LabelCliOptions {
   std::string out, jsonl, report, gold;
   std::vector<std::string> models, chips, countries;
   bool no_builtin = false;
+  bool force = false;
   std::size_t max_documents = 0;
   ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
 };
@@ -163,6 +188,7 @@ int run_label(const LabelCliOptions& cli) {
   options.report = cli.report;
   options.gold = cli.gold;
   options.builtin_knowledge = !cli.no_builtin;
+  options.force = cli.force;
   options.max_documents = cli.max_documents;
   for (const auto& [kind, columns] : {std::pair{ner::KnowledgeKind::kModels, &cli.models},
                                       std::pair{ner::KnowledgeKind::kChips, &cli.chips},
@@ -210,7 +236,7 @@ int main(int argc, char** argv) {
   stats->add_flag("--json", stats_options.json, "Print JSON instead of a table");
   stats->add_option("--top", stats_options.top, "How many of the most common forms per type")
       ->capture_default_str()
-      ->check(CLI::Range(0, 1000000));
+      ->check(ner::whole_number(0, "", 1000000));
   stats
       ->add_option("--on-error", stats_options.on_error,
                    "On a malformed document: 'fail' stops with its error, 'skip' reports it "
@@ -224,7 +250,7 @@ int main(int argc, char** argv) {
   auto& g = generate_options.generator;
   generate->add_option("--docs", g.documents, "Number of documents")
       ->capture_default_str()
-      ->check(CLI::Range(1, 100000000));
+      ->check(ner::whole_number(1, "", 100000000));
   generate->add_option("--seed", g.seed, "Random seed; the same seed gives the same corpus")
       ->capture_default_str();
   generate
@@ -233,6 +259,9 @@ int main(int argc, char** argv) {
       ->required();
   generate->add_option("--gold", generate_options.gold,
                        "Also write each document's gold twin here");
+  generate->add_flag("--force", generate_options.force,
+                     "Write into a used --out or --gold folder: its *.txt files (an old corpus) "
+                     "are removed first, other files stay");
   generate
       ->add_option("--style", generate_options.styles,
                    "Styles and weights: all, or e.g. news=2,abstract,survey,model-card,"
@@ -264,7 +293,7 @@ int main(int argc, char** argv) {
       ->add_option("--threads", generate_options.threads,
                    "Worker threads (0: all cores); output is the same")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(ner::whole_number(0, "0: all cores"));
   ner::add_progress_option(*generate, generate_options.progress, "a summary line");
 
   StripOptions strip_options;
@@ -272,8 +301,13 @@ int main(int argc, char** argv) {
       "strip", "Writes the plain text of tagged documents (tags removed, all other bytes kept)");
   strip->add_option("input", strip_options.input, "Tagged corpus: a directory (*.txt) or a file")
       ->required();
-  strip->add_option("--out", strip_options.out, "Output directory (a file for a file input)")
+  strip
+      ->add_option("--out", strip_options.out,
+                   "Output directory (a file for a file input); not the input, nor inside it")
       ->required();
+  strip->add_flag("--force", strip_options.force,
+                  "Write into a used --out folder: its *.txt files are removed first, other "
+                  "files stay");
   strip->add_option("--on-error", strip_options.on_error, "fail or skip a malformed document")
       ->capture_default_str()
       ->check(CLI::IsMember({"fail", "skip"}));
@@ -293,6 +327,9 @@ int main(int argc, char** argv) {
                    "Directory for the tagged corpus (new or empty); JSON Lines documents go to "
                    "OUT/<file stem>/<id>.txt")
       ->required();
+  label->add_flag("--force", label_options.force,
+                  "Write into a used --out folder: its *.txt files are removed first, other "
+                  "files stay");
   label->add_option("--models", label_options.models,
                     "A column of model names in a CSV/TSV table, FILE:COLUMN "
                     "(e.g. epoch-ai-models.csv:Model); repeatable");
@@ -314,7 +351,8 @@ int main(int argc, char** argv) {
   label
       ->add_option("--max-docs", label_options.max_documents,
                    "Label only the first N documents (0: all)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(ner::whole_number(0, "0: all"));
   ner::add_progress_option(*label, label_options.progress, "a summary line");
 
   return ner::run_command_line(app, argc, argv, [&] {

@@ -12,6 +12,7 @@
 #include "base/command_line.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/output_paths.h"
 #include "datasets/corpus.h"
 #include "datasets/span_metrics.h"
 
@@ -29,6 +30,7 @@ struct EvalOptions {
 int run_eval(const EvalOptions& options) {
   const fs::path gold_root = options.gold;
   const fs::path pred_root = options.pred;
+  ner::refuse_missing_inputs({{"--gold", gold_root}, {"--pred", pred_root}});
   const std::vector<fs::path> gold_files = ner::list_corpus_files(gold_root);
   if (gold_files.empty())
     throw ner::Error(fmt::format("{}: no *.txt documents found", options.gold));
@@ -115,6 +117,7 @@ int main(int argc, char** argv) {
   app.add_option("--errors", options.errors,
                  "List up to N mistakes with context (missed, spurious, wrong type, "
                  "wrong boundary)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(ner::whole_number(0));
   return ner::run_command_line(app, argc, argv, [&] { return run_eval(options); });
 }
