@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "base/utf8.h"
+#include "datasets/grapheme_clusters.h"
 
 namespace ner {
 namespace {
@@ -101,7 +102,10 @@ DocumentEntities document_entities(std::string_view text, const std::vector<Piec
                                    const LabelSet& label_set) {
   const DecodedWindow merged = merge_windows(windows, decoded, pieces.size());
   DocumentEntities entities;
-  entities.spans = trimmed_spans(decode_labels(merged.labels, pieces, label_set), text);
+  // Last, so no later step moves an edge into a character again: pieces end
+  // wherever the tokenizer cut, and the word rule reads ASCII alone.
+  entities.spans = snap_spans_to_grapheme_clusters(
+      text, trimmed_spans(decode_labels(merged.labels, pieces, label_set), text));
   assign_code_point_offsets(text, entities.spans);
   entities.scores = span_confidences(entities.spans, pieces, merged.confidence);
   return entities;

@@ -32,8 +32,9 @@ struct DocumentEntities {
 
 // The entities of `text`, tokenized into `pieces` and decoded window by
 // window: windows merged, labels read as spans, and span edges trimmed of
-// whitespace and moved out of the middle of words ("20<year>15</year>" is
-// the year 2015).
+// whitespace, moved out of the middle of words ("20<year>15</year>" is
+// the year 2015) and onto grapheme-cluster boundaries (an accent, a ZWJ
+// sequence or a vowel mark stays with its letter).
 DocumentEntities document_entities(std::string_view text, const std::vector<Piece>& pieces,
                                    const std::vector<Window>& windows,
                                    const std::vector<DecodedWindow>& decoded,

@@ -1,12 +1,16 @@
 // From decoded windows to a document's entities, the path held-out scoring and
-// ner-tag share: where windows are cut, how they merge, how entity edges are read.
+// ner-tag share: where windows are cut, how they merge, how entity edges are read
+// (whitespace, words, grapheme clusters).
 #include "models/document_entities.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <string_view>
 
 #include "base/error.h"
+#include "datasets/grapheme_clusters.h"
 
 namespace ner {
 namespace {
@@ -163,6 +167,102 @@ TEST(DocumentEntities, OffsetsInCodePointsAndScoresFromPieces) {
   EXPECT_EQ(found.spans[0].char_end, 8u);
   ASSERT_EQ(found.scores.size(), 1u);
   EXPECT_NEAR(found.scores[0], 0.75, 1e-6);
+}
+
+// Hand-written texts whose characters are several code points each.
+constexpr std::string_view kCombiningAcute = "Cafe\u0301 2019";  // e + U+0301: bytes 3-6
+constexpr std::string_view kZwjEmoji = "the \U0001F469\u200D\U0001F52C model";  // bytes 4-15
+constexpr std::string_view kArabic = "\u0639\u064E\u0631\u064E\u0628\u0650 x";  // 3 letters
+constexpr std::string_view kBomInside = "Neura\uFEFFScale-9";                   // BOM: bytes 5-8
+
+std::string_view text_of(std::string_view text, const Span& span) {
+  return text.substr(span.begin, span.end - span.begin);
+}
+
+Span span_at(std::size_t begin, std::size_t end, EntityType type = EntityType::kModel) {
+  Span span;
+  span.type = type;
+  span.begin = begin;
+  span.end = end;
+  return span;
+}
+
+TEST(GraphemeClusters, BoundariesFollowUax29) {
+  using Boundaries = std::vector<std::size_t>;
+  EXPECT_EQ(grapheme_cluster_boundaries(""), Boundaries{0});
+  EXPECT_EQ(grapheme_cluster_boundaries("e\u0301x"), (Boundaries{0, 3, 4}));
+  // A ZWJ sequence (woman, ZWJ, microscope) is one character.
+  EXPECT_EQ(grapheme_cluster_boundaries("\U0001F469\u200D\U0001F52C"), (Boundaries{0, 11}));
+  // Each Arabic letter keeps its vowel mark.
+  EXPECT_EQ(grapheme_cluster_boundaries(kArabic), (Boundaries{0, 4, 8, 12, 13, 14}));
+  // A byte-order mark is a character of its own, wherever it is.
+  EXPECT_EQ(grapheme_cluster_boundaries("a\uFEFFb"), (Boundaries{0, 1, 4, 5}));
+  EXPECT_EQ(grapheme_cluster_boundaries("\r\n"), (Boundaries{0, 2}));
+}
+
+TEST(GraphemeClusters, SnappedEdgesTakeTheWholeCluster) {
+  const std::string_view text = kCombiningAcute;
+  // An end between "e" and its accent moves past the accent.
+  auto snapped = snap_spans_to_grapheme_clusters(text, {span_at(0, 4)});
+  ASSERT_EQ(snapped.size(), 1u);
+  EXPECT_EQ(text_of(text, snapped[0]), "Cafe\u0301");
+  // A begin on the accent (or inside its bytes) moves back to the "e".
+  snapped = snap_spans_to_grapheme_clusters(text, {span_at(4, 6), span_at(7, 11)});
+  ASSERT_EQ(snapped.size(), 2u);
+  EXPECT_EQ(text_of(text, snapped[0]), "e\u0301");
+  EXPECT_EQ(text_of(text, snapped[1]), "2019");
+  snapped = snap_spans_to_grapheme_clusters(text, {span_at(5, 6)});
+  ASSERT_EQ(snapped.size(), 1u);
+  EXPECT_EQ(text_of(text, snapped[0]), "e\u0301");
+  // Edges already on boundaries stay; spans that only touch stay apart.
+  snapped = snap_spans_to_grapheme_clusters(text, {span_at(0, 3), span_at(3, 6)});
+  ASSERT_EQ(snapped.size(), 2u);
+  EXPECT_EQ(snapped[0].end, 3u);
+  EXPECT_EQ(snapped[1].begin, 3u);
+  // Two spans meeting inside one cluster become one, of the first one's type.
+  snapped = snap_spans_to_grapheme_clusters(
+      kZwjEmoji, {span_at(4, 8, EntityType::kCountry), span_at(11, 15, EntityType::kModel)});
+  ASSERT_EQ(snapped.size(), 1u);
+  EXPECT_EQ(snapped[0].type, EntityType::kCountry);
+  EXPECT_EQ(text_of(kZwjEmoji, snapped[0]), "\U0001F469\u200D\U0001F52C");
+  EXPECT_TRUE(snap_spans_to_grapheme_clusters(text, {}).empty());
+}
+
+// Every edge of every entity falls on a grapheme-cluster boundary, whichever
+// byte the decoded labels start or stop at.
+TEST(DocumentEntities, EdgesFallOnGraphemeClusterBoundaries) {
+  for (const std::string_view text : {kCombiningAcute, kZwjEmoji, kArabic, kBomInside}) {
+    const std::vector<std::size_t> boundaries = grapheme_cluster_boundaries(text);
+    const auto on_boundary = [&](std::size_t at) {
+      return std::find(boundaries.begin(), boundaries.end(), at) != boundaries.end();
+    };
+    for (std::size_t begin = 0; begin < text.size(); ++begin) {
+      for (std::size_t end = begin + 1; end <= text.size(); ++end) {
+        const auto found = entities_of(text, tagged(text, begin, end, EntityType::kModel));
+        for (const Span& span : found.spans) {
+          ASSERT_LT(span.begin, span.end);
+          ASSERT_TRUE(on_boundary(span.begin) && on_boundary(span.end))
+              << text << " labels [" << begin << ", " << end << ") gave [" << span.begin << ", "
+              << span.end << ")";
+        }
+      }
+    }
+  }
+  // The accent stays with its letter; a BOM inside a name stays inside it,
+  // and one cut through its bytes is taken whole.
+  auto found = entities_of(kCombiningAcute, tagged(kCombiningAcute, 0, 4, EntityType::kModel));
+  ASSERT_EQ(found.spans.size(), 1u);
+  EXPECT_EQ(text_of(kCombiningAcute, found.spans[0]), "Cafe\u0301");
+  EXPECT_EQ(found.spans[0].char_end, 5u);
+  found = entities_of(kBomInside, tagged(kBomInside, 2, 12, EntityType::kModel));
+  ASSERT_EQ(found.spans.size(), 1u);
+  EXPECT_EQ(text_of(kBomInside, found.spans[0]), "Neura\uFEFFScale");
+  found = entities_of(kBomInside, tagged(kBomInside, 0, 7, EntityType::kModel));
+  ASSERT_EQ(found.spans.size(), 1u);
+  EXPECT_EQ(text_of(kBomInside, found.spans[0]), "Neura\uFEFF");
+  found = entities_of(kArabic, tagged(kArabic, 2, 10, EntityType::kModel));
+  ASSERT_EQ(found.spans.size(), 1u);
+  EXPECT_EQ(text_of(kArabic, found.spans[0]), kArabic.substr(0, 12));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 
 #include "base/error.h"
 #include "base/utf8.h"
+#include "datasets/grapheme_clusters.h"
 #include "infer/output_formats.h"
 #include "tests/random_model.h"
 #include "tools/corpus/generator.h"
@@ -96,6 +98,42 @@ TEST_F(TaggerTest, InlineOutputKeepsEveryByteOfAdversarialInputs) {
     entities += tagged.spans.size();
   }
   EXPECT_GT(entities, 100u) << "a random model should tag plenty";
+}
+
+// Characters of several code points, where pieces (byte pieces too) end in
+// the middle: a random model puts entity edges everywhere, and every one must
+// land on a grapheme-cluster boundary.
+TEST_F(TaggerTest, EntityEdgesFallOnGraphemeClusterBoundaries) {
+  const std::vector<std::string> pieces = {
+      "Cafe\u0301 re\u0301sume\u0301 na\u0308ive GPT-3 in 2020. ",  // combining marks
+      "\U0001F469\u200D\U0001F52C trained \U0001F468\u200D\U0001F469\u200D\U0001F467 "
+      "\u0915\u094D\u200D\u0937 on 512 A100 GPUs. ",  // ZWJ sequences
+      "\u0627\u064E\u0644\u0652\u0639\u064E\u0631\u064E\u0628\u0650\u064A\u0651\u064E\u0629\u064F "
+      "\u0646\u0645\u0648\u0630\u062C 7B. ",                   // Arabic with marks
+      "Neura\uFEFFScale-9 has 175\uFEFFB parameters\uFEFF. ",  // BOM inside words
+  };
+  std::size_t entities = 0;
+  for (const std::string& piece : pieces) {
+    std::string text;
+    for (int i = 0; i < 30; ++i)
+      text += piece;
+    const TaggedDocument tagged = tagger_->tag(text);
+    const std::vector<std::size_t> boundaries = grapheme_cluster_boundaries(text);
+    const auto on_boundary = [&](std::size_t at) {
+      return std::binary_search(boundaries.begin(), boundaries.end(), at);
+    };
+    for (const Span& span : tagged.spans) {
+      EXPECT_LT(span.begin, span.end);
+      EXPECT_TRUE(on_boundary(span.begin) && on_boundary(span.end))
+          << "[" << span.begin << ", " << span.end << ") in " << piece;
+    }
+    const Document back =
+        parse_tagged_text(format_document(OutputFormat::kInline, "doc", text, tagged), "inline");
+    EXPECT_EQ(back.text, text);
+    EXPECT_EQ(back.spans, tagged.spans);
+    entities += tagged.spans.size();
+  }
+  EXPECT_GT(entities, 20u) << "a random model should tag plenty";
 }
 
 TEST_F(TaggerTest, BatchingAcrossDocumentsChangesNothing) {
@@ -208,6 +246,18 @@ TEST(OutputFormats, NamesAndExtensions) {
   EXPECT_EQ(output_file_name(OutputFormat::kConll, "b.md"), "b.md.conll");
   EXPECT_EQ(output_file_name(OutputFormat::kHtml, "stdin"), "stdin.html");
   EXPECT_THROW(parse_output_format("xml"), Error);
+}
+
+TEST(OutputFormats, ConllKeepsAnEntityAcrossALineBreakInOneSentence) {
+  const std::string text = "Neura\nScale runs.\nNext line";
+  TaggedDocument tagged;
+  Span span;
+  span.type = EntityType::kModel;
+  span.end = 11;
+  tagged.spans = {span};
+  tagged.scores = {0.9};
+  EXPECT_EQ(format_document(OutputFormat::kConll, "doc", text, tagged),
+            "-DOCSTART- O\n\nNeura B-model\nScale I-model\nruns. O\n\nNext O\nline O\n\n");
 }
 
 }  // namespace
