@@ -3,8 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <numeric>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "base/error.h"
@@ -44,6 +48,11 @@ const H5::PredType& h5_type<float>() {
 // that reading one value does not inflate megabytes.
 constexpr hsize_t kChunkElements = 1 << 16;
 
+// How much the in-memory image of a file being written grows at a time.
+// The image is kept at a multiple of this size, so it is also the most
+// padding a file written through it can carry.
+constexpr std::size_t kCoreIncrement = std::size_t{64} << 10;
+
 H5::StrType utf8_string_type() {
   H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
   type.setCset(H5T_CSET_UTF8);
@@ -79,6 +88,82 @@ std::vector<std::string> split_joined(const std::string& joined,
                                     static_cast<std::size_t>(offsets[i + 1] - offsets[i])));
   }
   return strings;
+}
+
+// The description of the deepest entry on HDF5's error stack: the cause
+// (say "truncated file: eof = ..."), where exceptions carry only the API call.
+std::string innermost_error() {
+  std::string innermost;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* entry, void* data) -> herr_t {
+        if (entry->desc != nullptr) *static_cast<std::string*>(data) = entry->desc;
+        return 0;
+      },
+      &innermost);
+  return innermost.empty() ? "unknown HDF5 error" : innermost;
+}
+
+// The final bytes of an in-memory (core driver) file, handed over when the
+// file is closed. They must be taken at close: an image taken from the open
+// file (H5Fget_file_image) carries a superblock marked as open for writing,
+// whose checksum then fails.
+struct ImageCapture {
+  std::string image;
+  std::size_t size = 0;  // of the memory HDF5 holds now
+};
+
+// Routes the file's memory through `capture` (HDF5 manages it with these
+// callbacks, hence malloc and free). `capture` must outlive the file.
+void capture_image_on_close(H5::FileAccPropList& access, ImageCapture& capture) {
+  H5FD_file_image_callbacks_t callbacks{};
+  callbacks.image_malloc = [](std::size_t size, H5FD_file_image_op_t, void* data) -> void* {
+    static_cast<ImageCapture*>(data)->size = size;
+    return std::malloc(size);
+  };
+  callbacks.image_memcpy = [](void* to, const void* from, std::size_t size, H5FD_file_image_op_t,
+                              void*) -> void* { return std::memcpy(to, from, size); };
+  callbacks.image_realloc = [](void* memory, std::size_t size, H5FD_file_image_op_t,
+                               void* data) -> void* {
+    static_cast<ImageCapture*>(data)->size = size;
+    return std::realloc(memory, size);
+  };
+  callbacks.image_free = [](void* memory, H5FD_file_image_op_t operation, void* data) -> herr_t {
+    auto* capture = static_cast<ImageCapture*>(data);
+    if (operation == H5FD_FILE_IMAGE_OP_FILE_CLOSE && memory != nullptr)
+      capture->image.assign(static_cast<const char*>(memory), capture->size);
+    std::free(memory);
+    return 0;
+  };
+  // HDF5 copies `udata` with the property list: every copy is the same
+  // capture, which the caller owns.
+  callbacks.udata_copy = [](void* data) -> void* { return data; };
+  callbacks.udata_free = [](void*) -> herr_t { return 0; };
+  callbacks.udata = &capture;
+  if (H5Pset_file_image_callbacks(access.getId(), &callbacks) < 0)
+    throw H5::PropListIException("capture_image_on_close", "cannot set file image callbacks");
+}
+
+// Cuts the in-memory image (kept at a multiple of kCoreIncrement) to the end
+// of file its superblock records, so that a file cut short by even one byte
+// reads as truncated. Superblocks of version 2 and 3 (the 1.8+ format we
+// write) hold that address 28 bytes in, after the signature, four one-byte
+// fields, the base address and the extension address. Returns false when the
+// image has no such superblock.
+bool trim_to_recorded_end(std::string& image) {
+  constexpr std::string_view kSignature("\x89HDF\r\n\x1a\n", 8);
+  constexpr std::size_t kEndOfFileField = 28;
+  if (image.size() < kEndOfFileField + 8 || image.compare(0, 8, kSignature) != 0) return false;
+  const auto version = static_cast<unsigned char>(image[8]);
+  const auto offset_size = static_cast<unsigned char>(image[9]);
+  if ((version != 2 && version != 3) || offset_size != 8) return false;
+  std::uint64_t end = 0;
+  for (int byte = 7; byte >= 0; --byte)
+    end = (end << 8) |
+          static_cast<unsigned char>(image[kEndOfFileField + static_cast<std::size_t>(byte)]);
+  if (end == 0 || end > image.size()) return false;
+  image.resize(static_cast<std::size_t>(end));
+  return true;
 }
 
 }  // namespace
@@ -303,13 +388,18 @@ FormatMark read_format_mark(const GroupReader& root) {
 void write_file_atomically(const std::filesystem::path& path, const std::string& what,
                            const std::function<void(H5::H5File&)>& fill) {
   H5::Exception::dontPrint();
-  TemporaryFile temporary(path);
+  ImageCapture capture;
   try {
+    // The file is built in memory and written by our own atomic writer: a
+    // full disk then fails one plain write(2), where HDF5 writing to disk
+    // itself fails halfway, can crash while closing, and leaves its file.
+    H5::FileAccPropList access;
+    access.setCore(kCoreIncrement, /*backing_store=*/false);
+    capture_image_on_close(access, capture);
     // The 1.8+ file format checksums metadata too, so corruption anywhere in
     // the file is reported rather than read as other data.
-    H5::FileAccPropList access;
     access.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-    H5::H5File file(temporary.path().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT,
+    H5::H5File file(path.filename().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT,
                     access);
     fill(file);
     file.close();
@@ -317,7 +407,9 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     throw Error(
         fmt::format("{}: cannot write {}: {}", path.string(), what, failure.getDetailMsg()));
   }
-  temporary.commit();
+  if (!trim_to_recorded_end(capture.image))
+    throw Error(fmt::format("{}: cannot write {}: HDF5 gave no file image", path.string(), what));
+  ner::write_file_atomically(path, capture.image);
 }
 
 void read_file(const std::filesystem::path& path, const std::string& what,
@@ -325,13 +417,25 @@ void read_file(const std::filesystem::path& path, const std::string& what,
   H5::Exception::dontPrint();
   if (!std::filesystem::is_regular_file(path))
     throw Error(fmt::format("{}: no such file", path.string()));
+  std::optional<H5::H5File> file;
   try {
-    if (!H5::H5File::isHdf5(path.string())) {
-      throw Error(
-          fmt::format("{}: not an HDF5 file (truncated, or not a {} file)", path.string(), what));
+    if (!H5::H5File::isHdf5(path.string()))
+      throw Error(fmt::format("{}: not an HDF5 file, so not a {} file of this project",
+                              path.string(), what));
+    file.emplace(path.string(), H5F_ACC_RDONLY);
+  } catch (const H5::Exception&) {
+    const std::string cause = innermost_error();
+    if (cause.find("truncated") != std::string::npos) {
+      throw Error(fmt::format(
+          "{}: truncated: the file ends before the size its HDF5 header records (an interrupted "
+          "copy or download?); copy or write the {} file again",
+          path.string(), what));
     }
-    H5::H5File file(path.string(), H5F_ACC_RDONLY);
-    read(file);
+    throw Error(fmt::format("{}: a damaged HDF5 file, cannot be opened as a {} file: {}",
+                            path.string(), what, cause));
+  }
+  try {
+    read(*file);
   } catch (const H5::Exception& error) {
     throw Error(fmt::format("{}: corrupt {} file: {} ({})", path.string(), what,
                             error.getDetailMsg(), error.getFuncName()));

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 
+#include "base/checksum.h"
 #include "base/error.h"
 #include "base/hdf5_storage.h"
 #include "datasets/labels.h"
@@ -45,21 +46,15 @@ std::int64_t element_count(const std::vector<std::int64_t>& shape) {
                          std::multiplies<std::int64_t>());
 }
 
-// FNV-1a over the stored bytes. HDF5 reads a chunk whose index was damaged
-// as fill values without complaint; this catches that too.
+// Over the stored bytes: HDF5 reads a chunk whose index was damaged as fill
+// values without complaint; this catches that too.
 template <typename T>
 std::string checksum(const std::vector<T>& values) {
-  std::uint64_t hash = 14695981039346656037ull;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
-  for (std::size_t i = 0; i < values.size() * sizeof(T); ++i) {
-    hash ^= bytes[i];
-    hash *= 1099511628211ull;
-  }
-  return fmt::format("{:016x}", hash);
+  return checksum_hex(values.data(), values.size() * sizeof(T));
 }
 
 std::string checksum(const std::string& bytes) {
-  return checksum(std::vector<char>(bytes.begin(), bytes.end()));
+  return checksum_hex(bytes);
 }
 
 std::vector<std::uint16_t> to_fp16_bits(const std::vector<float>& values) {

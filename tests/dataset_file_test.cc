@@ -181,7 +181,8 @@ TEST(DatasetFile, RejectsCorruptTruncatedAndForeignFiles) {
   const auto path = dir.path() / "data.h5";
   write_dataset_file(path, sample_dataset());
   const std::string bytes = testing::read_text_file(path);
-  expect_read_error(dir.write("truncated.h5", bytes.substr(0, bytes.size() / 2)), "");
+  expect_read_error(dir.write("truncated.h5", bytes.substr(0, bytes.size() / 2)), "truncated");
+  expect_read_error(dir.write("short.h5", bytes.substr(0, bytes.size() - 1)), "truncated");
 }
 
 TEST(DatasetFile, RejectsANewerFormatVersion) {

@@ -86,6 +86,9 @@ TEST(ModelFile, RejectsTruncatedAndCorruptFiles) {
        {std::size_t{0}, std::size_t{100}, bytes.size() / 2, bytes.size() - 1}) {
     const fs::path cut = dir.write("cut.nerm", bytes.substr(0, keep));
     EXPECT_NE(error_of(cut), "") << "truncated to " << keep << " bytes was accepted";
+    if (keep >= 100) {
+      EXPECT_NE(error_of(cut).find("truncated"), std::string::npos) << error_of(cut);
+    }
   }
   // Garbage anywhere is either reported or lands in unused space: a read
   // never returns other values than were written.

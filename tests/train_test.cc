@@ -1,13 +1,16 @@
 // Training-loop tests on small generated corpora: a tiny model learns 20
 // documents perfectly, bf16 on the CPU trains, and resuming is exact.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +19,7 @@
 #include "tests/test_util.h"
 #include "tests/torch_devices.h"
 #include "train/checkpoint.h"
+#include "train/export.h"
 #include "train/trainer.h"
 
 namespace ner {
@@ -286,6 +290,114 @@ TEST_F(TrainTest, NonFiniteLossStopsTheRunAndKeepsTheBestCheckpoint) {
         << error.what();
   }
   EXPECT_TRUE(fs::is_regular_file(path("diverge") / "best.pt"));
+}
+
+void flip_byte(const fs::path& file, std::size_t offset) {
+  std::string bytes = testing::read_text_file(file);
+  ASSERT_LT(offset, bytes.size());
+  bytes[offset] = static_cast<char>(bytes[offset] ^ 0x01);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+// One flipped byte anywhere in a checkpoint (its archive or its checksum
+// trailer) is refused by evaluate, export and resume, naming the other file.
+TEST_F(TrainTest, DamagedCheckpointsAreRefusedNamingTheOtherCheckpoint) {
+  TrainRequest first = request("small.h5", "damaged", {"train.eval_every=2"});
+  first.stop_after_steps = 3;
+  ASSERT_FALSE(run_training(first).finished);
+  const RunDirectory run(path("damaged"));
+  const std::string best = testing::read_text_file(run.best_checkpoint());
+  const std::string last = testing::read_text_file(run.last_checkpoint());
+  for (const std::size_t offset : {best.size() / 2, best.size() - 30, best.size() - 3}) {
+    flip_byte(run.best_checkpoint(), offset);
+    const std::string loading =
+        error_of([&] { load_trained_run(run, run.best_checkpoint(), torch::kCPU); });
+    EXPECT_NE(loading.find("best.pt: damaged checkpoint"), std::string::npos) << loading;
+    EXPECT_NE(loading.find("last.pt"), std::string::npos) << loading;
+    const std::string exporting = error_of(
+        [&] { export_model(run.best_checkpoint(), path("damaged.nerm"), WeightStorage::kFp32); });
+    EXPECT_NE(exporting.find("damaged checkpoint"), std::string::npos) << exporting;
+    EXPECT_FALSE(fs::exists(path("damaged.nerm")));
+    std::ofstream(run.best_checkpoint(), std::ios::binary | std::ios::trunc) << best;
+  }
+  flip_byte(run.last_checkpoint(), last.size() / 3);
+  TrainRequest resumed = request("small.h5", "damaged", {});
+  resumed.config.clear();
+  resumed.resume = true;
+  const std::string resuming = error_of([&] { run_training(resumed); });
+  EXPECT_NE(resuming.find("last.pt: damaged checkpoint"), std::string::npos) << resuming;
+  EXPECT_NE(resuming.find("best.pt"), std::string::npos) << resuming;
+  // The intact one still serves.
+  EXPECT_NO_THROW(load_trained_run(run, run.best_checkpoint(), torch::kCPU));
+}
+
+// A run killed after logging steps past its last checkpoint trains them
+// again: the log drops them on resume and stays in step order. A finished run
+// resumed again says so and changes nothing.
+TEST_F(TrainTest, ResumedLogsStayInStepOrderAndAFinishedRunSaysItIsFinished) {
+  TrainRequest first = request("small.h5", "logged", {"train.max_steps=12", "train.eval_every=4"});
+  first.stop_after_steps = 5;
+  ASSERT_FALSE(run_training(first).finished);
+  const RunDirectory run(path("logged"));
+  {
+    std::ofstream log(run.log(), std::ios::app);
+    log << R"({"event":"step","step":6,"loss":1.0})"
+        << "\n"
+        << R"({"event":"step","step":7,"loss":1.0})"
+        << "\n"
+        << R"({"event":"st)";  // cut off mid-write by the kill
+  }
+  TrainRequest resumed = request("small.h5", "logged", {});
+  resumed.config.clear();
+  resumed.resume = true;
+  ASSERT_TRUE(run_training(resumed).finished);
+  const auto log = read_log(run.log());
+  std::int64_t previous = 0;
+  int tests = 0;
+  std::vector<std::int64_t> steps_trained;
+  for (const auto& record : log) {
+    EXPECT_GE(record["step"].get<std::int64_t>(), previous) << record.dump();
+    previous = record["step"].get<std::int64_t>();
+    if (record["event"] == "test") ++tests;
+    if (record["event"] == "step") steps_trained.push_back(previous);
+  }
+  EXPECT_EQ(tests, 1);
+  std::vector<std::int64_t> expected(12);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(steps_trained, expected);
+
+  const std::string log_before = testing::read_text_file(run.log());
+  const auto model_time = fs::last_write_time(run.model_file());
+  const TrainOutcome again = run_training(resumed);
+  EXPECT_TRUE(again.already_finished);
+  EXPECT_EQ(again.steps, 12);
+  EXPECT_EQ(testing::read_text_file(run.log()), log_before);
+  EXPECT_EQ(fs::last_write_time(run.model_file()), model_time);
+}
+
+// While one process trains in a run directory, another is refused; the lock
+// goes with its holder, and a lock file left by a dead process blocks nothing.
+TEST_F(TrainTest, ARunDirectoryInUseIsRefusedUntilItsHolderEnds) {
+  const RunDirectory run(path("locked"));
+  {
+    const RunLock held = run.lock();
+    const std::string refused =
+        error_of([&] { run_training(request("small.h5", "locked", {"train.max_steps=2"})); });
+    EXPECT_NE(refused.find("another ner-train"), std::string::npos) << refused;
+    EXPECT_NE(refused.find(std::to_string(::getpid())), std::string::npos) << refused;
+    EXPECT_FALSE(fs::exists(run.last_checkpoint()));
+  }
+  std::ofstream(run.lock_file(), std::ios::trunc) << "999999999\n";  // no such process
+  EXPECT_TRUE(run_training(request("small.h5", "locked", {"train.max_steps=2"})).finished);
 }
 
 }  // namespace

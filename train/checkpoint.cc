@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+#include <string_view>
+
+#include "base/checksum.h"
 #include "base/error.h"
 #include "base/file_io.h"
 #include "models/torch_runtime.h"
@@ -19,6 +23,80 @@ std::string tensor_bytes(const torch::Tensor& tensor) {
   const auto contiguous = tensor.to(torch::kCPU).contiguous();
   const auto* data = contiguous.data_ptr<std::uint8_t>();
   return std::string(data, data + contiguous.numel());
+}
+
+// A checkpoint is LibTorch's archive (a zip file) followed by a trailer: a
+// mark, the archive's size and its checksum, so that a damaged byte anywhere
+// is refused rather than trained on or exported. Files of format 2 end with
+// the zip directory and carry no trailer.
+constexpr std::string_view kTrailerMark = "nerckpt1";
+constexpr std::size_t kTrailerSize = kTrailerMark.size() + 2 * sizeof(std::uint64_t);
+
+void append_u64(std::string& out, std::uint64_t value) {
+  for (int byte = 0; byte < 8; ++byte)
+    out.push_back(static_cast<char>((value >> (8 * byte)) & 0xff));
+}
+
+std::uint64_t read_u64(std::string_view in) {
+  std::uint64_t value = 0;
+  for (int byte = 7; byte >= 0; --byte)
+    value = (value << 8) | static_cast<unsigned char>(in[static_cast<std::size_t>(byte)]);
+  return value;
+}
+
+std::string with_checksum(std::string archive) {
+  const std::uint64_t size = archive.size();
+  const std::uint64_t sum = fnv1a_64(archive.data(), archive.size());
+  archive.append(kTrailerMark);
+  append_u64(archive, size);
+  append_u64(archive, sum);
+  return archive;
+}
+
+// What to do when `path` is damaged: the run's other checkpoint is a
+// separate file written at another time.
+std::string damaged_advice(const std::filesystem::path& path) {
+  const std::string run = path.has_parent_path() ? path.parent_path().string() : ".";
+  if (path.filename() == "last.pt") {
+    return fmt::format(
+        "the best weights are a separate file: export or evaluate {}/best.pt (--checkpoint best); "
+        "training cannot continue from a damaged last.pt, so start a new run to train further",
+        run);
+  }
+  if (path.filename() == "best.pt") {
+    return fmt::format(
+        "the latest weights are a separate file: export or evaluate {}/last.pt (--checkpoint "
+        "last); --resume reads only last.pt and is not affected",
+        run);
+  }
+  return "use another checkpoint of the run";
+}
+
+// The archive inside a checkpoint's bytes, after checking its checksum.
+std::string_view verified_archive(const std::filesystem::path& path, std::string_view bytes) {
+  const auto damaged = [&](const std::string& why) {
+    return Error(
+        fmt::format("{}: damaged checkpoint: {}; {}", path.string(), why, damaged_advice(path)));
+  };
+  if (bytes.size() >= kTrailerSize &&
+      bytes.substr(bytes.size() - kTrailerSize, kTrailerMark.size()) == kTrailerMark) {
+    const std::string_view trailer = bytes.substr(bytes.size() - kTrailerSize);
+    const std::uint64_t size = read_u64(trailer.substr(kTrailerMark.size()));
+    const std::uint64_t sum = read_u64(trailer.substr(kTrailerMark.size() + 8));
+    if (size != bytes.size() - kTrailerSize) {
+      throw damaged(fmt::format("{} bytes where its trailer records {} (truncated or appended to)",
+                                bytes.size() - kTrailerSize, size));
+    }
+    const std::string_view archive = bytes.substr(0, size);
+    if (fnv1a_64(archive.data(), archive.size()) != sum)
+      throw damaged("its content does not match its checksum (it changed after it was written)");
+    return archive;
+  }
+  // A zip file ends with its end-of-central-directory record (22 bytes when
+  // there is no comment): what format 2 checkpoints end with.
+  constexpr std::string_view kZipEnd("PK\x05\x06", 4);
+  if (bytes.size() >= 22 && bytes.substr(bytes.size() - 22, 4) == kZipEnd) return bytes;
+  throw damaged("no checksum trailer and not a checkpoint of an earlier format (truncated?)");
 }
 
 }  // namespace
@@ -75,14 +153,16 @@ void save_checkpoint(const std::filesystem::path& path, NerModel& model, FlatAda
   archive.write("rng_cpu", rng_state(torch::kCPU));
   if (device.is_cuda()) archive.write("rng_cuda", rng_state(device));
 
-  TemporaryFile temporary(path);
+  // Serialized in memory and written by our atomic writer: a full disk then
+  // fails one plain write with a message, and leaves no temporary file.
+  std::ostringstream bytes;
   try {
-    archive.save_to(temporary.path().string());
+    archive.save_to(bytes);
   } catch (const c10::Error& error) {
-    throw Error(fmt::format("{}: cannot write checkpoint: {}", path.string(),
+    throw Error(fmt::format("{}: cannot serialize the checkpoint: {}", path.string(),
                             error.what_without_backtrace()));
   }
-  temporary.commit();
+  write_file_atomically(path, with_checksum(bytes.str()));
 }
 
 TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& model,
@@ -90,9 +170,11 @@ TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& mo
                                  const torch::Device& device) {
   if (!std::filesystem::is_regular_file(path))
     throw Error(fmt::format("{}: no such checkpoint", path.string()));
+  const std::string bytes = read_file(path);
+  const std::string_view archive_bytes = verified_archive(path, bytes);
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(path.string(), device);
+    archive.load_from(archive_bytes.data(), archive_bytes.size(), device);
     torch::Tensor version_tensor;
     archive.read("format_version", version_tensor);
     const int64_t version = version_tensor.item<int64_t>();

@@ -15,7 +15,8 @@ namespace ner {
 
 // 2: the optimizer state is FlatAdamW's. Weights of version 1 still load;
 // its optimizer state (torch::optim::AdamW's) cannot be resumed.
-inline constexpr int kCheckpointFormatVersion = 2;
+// 3: a checksum trailer follows the archive; a damaged file is refused.
+inline constexpr int kCheckpointFormatVersion = 3;
 
 // Where a run stands; with the weights, optimizer and RNG states, enough to
 // continue exactly where it left off.
@@ -46,7 +47,8 @@ void save_checkpoint(const std::filesystem::path& path, NerModel& model, FlatAda
 
 // Loads weights into `model` (built with the same config) and, when given,
 // the optimizer state; with `restore_rng`, also the RNG states. Throws
-// ner::Error naming the file when it is missing, corrupt or does not match.
+// ner::Error naming the file when it is missing, damaged (its checksum
+// differs), corrupt or does not match, saying which checkpoint to use instead.
 TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& model,
                                  FlatAdamW* optimizer, bool restore_rng,
                                  const torch::Device& device);

@@ -86,6 +86,14 @@ int run_train(TrainCommand& command) {
   }
   const ner::TrainOutcome outcome = ner::run_training(request);
   if (!outcome.finished) return ner::kExitSuccess;
+  if (outcome.already_finished) {
+    fmt::print(
+        "{}: this run has finished (step {}, best checkpoint at step {}); nothing to resume. Its "
+        "held-out scores are in metrics.json and its model in model.nerm; to train longer, start "
+        "a new run\n",
+        request.run_dir.string(), outcome.steps, outcome.best_step);
+    return ner::kExitSuccess;
+  }
   fmt::print("Held-out test split ({} labels), best checkpoint:\n{}", outcome.test_label_source,
              outcome.test_scores.to_table());
   if (outcome.test_label_source != "gold") {

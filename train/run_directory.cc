@@ -1,7 +1,15 @@
 #include "train/run_directory.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 
 #include "base/error.h"
@@ -21,7 +29,61 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
   }
 }
 
+// " (process N)" when the lock file names a live process: the pid is only
+// written after locking, so it may be missing or a dead process's.
+std::string describe_holder(const std::string& lock_content) {
+  try {
+    const long pid = std::stol(lock_content);
+    if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM))
+      return fmt::format(" (process {})", pid);
+  } catch (const std::logic_error&) {
+  }
+  return "";
+}
+
 }  // namespace
+
+RunLock::RunLock(RunLock&& other) noexcept : fd_(other.fd_) {
+  other.fd_ = -1;
+}
+
+RunLock::~RunLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
+}
+
+RunLock RunDirectory::lock() const {
+  std::error_code error;
+  std::filesystem::create_directories(root_, error);
+  if (error) {
+    throw Error(
+        fmt::format("{}: cannot create the run directory: {}", root_.string(), error.message()));
+  }
+  const std::filesystem::path path = lock_file();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw Error(fmt::format("{}: cannot open the run's lock file: {}", path.string(),
+                            std::strerror(errno)));
+  }
+  RunLock lock(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int code = errno;
+    if (code != EWOULDBLOCK) {
+      throw Error(
+          fmt::format("{}: cannot lock the run directory: {}", path.string(), std::strerror(code)));
+    }
+    throw Error(fmt::format(
+        "{}: another ner-train{} is training in this run directory; wait for it to end, or choose "
+        "another --out",
+        root_.string(), describe_holder(read_file(path))));
+  }
+  // The holder's process id, for the message above; the lock itself is the flock.
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    throw Error(fmt::format("{}: cannot write the run's lock file: {}", path.string(),
+                            std::strerror(errno)));
+  }
+  return lock;
+}
 
 RunDirectory RunDirectory::of_checkpoint(const std::filesystem::path& checkpoint) {
   RunDirectory run(checkpoint.has_parent_path() ? checkpoint.parent_path()

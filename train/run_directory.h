@@ -23,6 +23,23 @@ struct RunInfo {
   std::string data_config;                                 // the YAML the dataset was prepared with
 };
 
+// Holds an exclusive lock on a run directory (flock on its .lock file) for
+// as long as it lives. The kernel releases the lock when the process ends,
+// however it ends, so a lock left by a killed run never blocks the next one.
+class RunLock {
+ public:
+  RunLock(RunLock&& other) noexcept;
+  RunLock& operator=(RunLock&&) = delete;
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock();
+
+ private:
+  friend class RunDirectory;
+  explicit RunLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
 class RunDirectory {
  public:
   explicit RunDirectory(std::filesystem::path root) : root_(std::move(root)) {}
@@ -43,6 +60,12 @@ class RunDirectory {
   std::filesystem::path log() const { return root_ / "log.jsonl"; }
   std::filesystem::path metrics() const { return root_ / "metrics.json"; }
   std::filesystem::path model_file() const { return root_ / "model.nerm"; }
+
+  std::filesystem::path lock_file() const { return root_ / ".lock"; }
+
+  // Creates the directory if needed and locks it for this process. Throws
+  // ner::Error when another live process holds it, naming that process.
+  RunLock lock() const;
 
   // A run to resume: one that has written its last checkpoint.
   bool has_started() const;

@@ -64,6 +64,8 @@ class Trainer {
   void train_step(const std::vector<std::size_t>& windows);
   bool evaluate_and_checkpoint();  // returns false when early stopping triggers
   TrainOutcome finish();
+  // A resumed run that had already ended and written its metrics.
+  bool already_finished() const;
   EvaluationSettings evaluation_settings() const;
   StepStatus status() const;
   std::vector<double> corpus_weights() const;
@@ -168,6 +170,15 @@ Trainer::Trainer(const TrainRequest& request)
     }
     seconds_before_session_ = progress_.train_seconds;
     first_step_of_session_ = progress_.step;
+    if (!already_finished()) {
+      const std::size_t dropped = rewind_log(directory_.log(), progress_.step);
+      if (dropped > 0) {
+        display_.warn(fmt::format(
+            "note: {} log record(s) after the checkpoint's step {} were dropped from {}; those "
+            "steps are trained again",
+            dropped, progress_.step, directory_.log().string()));
+      }
+    }
   }
   std::int64_t total = batches_per_epoch_ * options_.epochs;
   if (options_.max_steps > 0) total = std::min<std::int64_t>(total, options_.max_steps);
@@ -378,8 +389,20 @@ nlohmann::json Trainer::per_corpus(Split split, const SplitEvaluation& evaluatio
   return out;
 }
 
+bool Trainer::already_finished() const {
+  return progress_.finished && directory_.read_metrics().has_value();
+}
+
 TrainOutcome Trainer::run() {
   session_start_ = Clock::now();  // setup (reading the dataset, loading) is not training time
+  if (already_finished()) {
+    TrainOutcome outcome;
+    outcome.already_finished = true;
+    outcome.finished = true;
+    outcome.steps = progress_.step;
+    outcome.best_step = progress_.best_step;
+    return outcome;
+  }
   if (!progress_.finished) {
     display_.line(fmt::format(
         "{} {} parameters on {} ({} threads, {}), {} train windows, {} steps{}",
@@ -468,7 +491,8 @@ TrainOutcome Trainer::finish() {
         {"per_corpus", per_corpus(Split::kTest, test)}}}};
   directory_.write_metrics(metrics);
   log_->write({{"event", "test"},
-               {"step", progress_.best_step},
+               {"step", progress_.step},
+               {"best_step", progress_.best_step},
                {"f1", test.scores.micro_strict().f1()},
                {"label_source", dataset_.split(Split::kTest).label_source}});
   display_.line(
@@ -487,6 +511,8 @@ TrainOutcome Trainer::finish() {
   }
   TrainOutcome outcome;
   outcome.finished = true;
+  outcome.steps = progress_.step;
+  outcome.best_step = progress_.best_step;
   outcome.metrics = std::move(metrics);
   outcome.test_scores = test.scores;
   outcome.test_label_source = dataset_.split(Split::kTest).label_source;
@@ -534,12 +560,30 @@ std::unique_ptr<FlatAdamW> make_optimizer(NerModel& model, const TrainOptions& o
 }
 
 TrainOutcome run_training(const TrainRequest& request) {
-  Trainer trainer(request);
-  TrainOutcome outcome = trainer.run();
-  if (outcome.finished) {
-    const RunDirectory directory(request.run_dir);
-    export_model(directory.best_checkpoint(), directory.model_file(), WeightStorage::kFp32);
+  const RunDirectory directory(request.run_dir);
+  if (request.resume && !std::filesystem::is_directory(directory.root()))
+    throw Error(fmt::format("{}: no such run directory to resume", directory.root().string()));
+  // Held until training and export are done: a second run on the same
+  // directory would interleave its checkpoints and log with ours.
+  const bool new_directory = !std::filesystem::exists(directory.root());
+  const RunLock lock = directory.lock();
+  std::optional<Trainer> trainer;
+  try {
+    trainer.emplace(request);
+  } catch (const Error&) {
+    // Refused before it started (bad dataset, bad config): leave no folder
+    // behind that the refused command created.
+    std::error_code ignored;
+    if (new_directory && !directory.has_started())
+      std::filesystem::remove_all(directory.root(), ignored);
+    throw;
   }
+  TrainOutcome outcome = trainer->run();
+  // A finished run is exported once; resuming it again exports only a model
+  // file that has gone missing.
+  if (outcome.finished &&
+      (!outcome.already_finished || !std::filesystem::exists(directory.model_file())))
+    export_model(directory.best_checkpoint(), directory.model_file(), WeightStorage::kFp32);
   return outcome;
 }
 

@@ -34,7 +34,12 @@ struct TrainRequest {
 };
 
 struct TrainOutcome {
-  bool finished = false;   // false: stopped early by stop_after_steps, resumable
+  bool finished = false;  // false: stopped early by stop_after_steps, resumable
+  // Resumed a run that had already finished: nothing was trained or scored,
+  // and metrics and test scores stay empty (metrics.json holds them).
+  bool already_finished = false;
+  std::int64_t steps = 0;
+  std::int64_t best_step = 0;
   nlohmann::json metrics;  // what metrics.json holds, once finished
   Scores test_scores;      // the best checkpoint on the test split
   std::string test_label_source;

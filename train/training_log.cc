@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "base/error.h"
+#include "base/file_io.h"
 #include "base/progress.h"
 
 namespace ner {
@@ -17,6 +20,27 @@ std::string step_status_text(const StepStatus& s) {
   return fmt::format("epoch {}/{} {} {}/{} loss {:.4f} {:.0f} pieces/s ETA {}", s.epoch, s.epochs,
                      progress_bar(fraction), s.step, s.total_steps, s.loss, s.pieces_per_second,
                      format_duration(left));
+}
+
+std::size_t rewind_log(const std::filesystem::path& path, std::int64_t step) {
+  if (!std::filesystem::exists(path)) return 0;
+  std::istringstream lines(read_file(path));
+  std::string kept;
+  std::size_t dropped = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    const nlohmann::json record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    const bool keep = record.is_object() && record.value("event", "") != "test" &&
+                      record.contains("step") && record["step"].is_number_integer() &&
+                      record["step"].get<std::int64_t>() <= step;
+    if (keep) {
+      kept += line + '\n';
+    } else {
+      ++dropped;
+    }
+  }
+  if (dropped > 0) write_file_atomically(path, kept);
+  return dropped;
 }
 
 JsonlLog::JsonlLog(const std::filesystem::path& path)

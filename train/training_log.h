@@ -2,6 +2,7 @@
 // and log.jsonl, one JSON object per step and per evaluation.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,12 @@ struct StepStatus {
 
 // "epoch 2/10 [####....] 120/600 loss 0.4321 9000 pieces/s ETA 3m05s".
 std::string step_status_text(const StepStatus& status);
+
+// Rewrites the log a resumed run continues so that it ends where its
+// checkpoint was taken: records of later steps (logged before an interruption,
+// about to be trained again), a line cut off mid-write and a test event go.
+// The log then stays in step order. Returns how many records were dropped.
+std::size_t rewind_log(const std::filesystem::path& path, std::int64_t step);
 
 // Appends one JSON object per line, flushed each time so a crash loses at
 // most the line being written.
