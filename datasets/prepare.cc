@@ -306,9 +306,7 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
 
   std::optional<Tokenizer> tokenizer;
   if (!options.tokenizer_model.empty()) {
-    tokenizer = Tokenizer::load(read_file(options.tokenizer_model));
-    log_line(options, fmt::format("reusing tokenizer {} ({} pieces)",
-                                  options.tokenizer_model.string(), tokenizer->vocab_size()));
+    tokenizer = reuse_tokenizer(options.tokenizer_model, options.log);
   } else {
     std::vector<std::string_view> texts;
     for (const Entry& entry : by_split[static_cast<std::size_t>(Split::kTrain)])

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "base/error.h"
+#include "base/file_io.h"
 
 namespace ner {
 namespace {
@@ -107,6 +108,14 @@ int Tokenizer::vocab_size() const {
 
 std::string Tokenizer::piece_text(int id) const {
   return processor_->IdToPiece(id);
+}
+
+Tokenizer reuse_tokenizer(const std::filesystem::path& model,
+                          const std::function<void(const std::string&)>& log) {
+  Tokenizer tokenizer = Tokenizer::load(read_file(model));
+  if (log)
+    log(fmt::format("reusing tokenizer {} ({} pieces)", model.string(), tokenizer.vocab_size()));
+  return tokenizer;
 }
 
 std::vector<Piece> Tokenizer::encode(std::string_view text) const {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,5 +58,10 @@ class Tokenizer {
   std::string serialized_;
   std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;
 };
+
+// Loads the model file a command was given to reuse (`--tokenizer`) and
+// says so through `log` (may be empty); throws ner::Error naming the file.
+Tokenizer reuse_tokenizer(const std::filesystem::path& model,
+                          const std::function<void(const std::string&)>& log);
 
 }  // namespace ner

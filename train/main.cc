@@ -40,14 +40,16 @@ int run_env(bool json, int threads) {
 // Debian's libsentencepiece carries its own copy of protobuf-lite, and loading
 // it next to LibTorch's libprotobuf crashes at start-up. Dataset preparation
 // (the only step that needs SentencePiece) therefore lives in its own
-// executable beside this one, and `ner-train prepare` runs it.
-int run_prepare_tool(int argc, char** argv) {
+// executable beside this one, and `ner-train prepare` runs it (`prepare-text`
+// as its `text` mode).
+int run_prepare_tool(int argc, char** argv, const char* mode = nullptr) {
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
   const std::filesystem::path tool =
       (error ? std::filesystem::path(argv[0]) : self).parent_path() / "ner-train-prepare";
   std::vector<char*> arguments;
   arguments.push_back(const_cast<char*>("ner-train prepare"));
+  if (mode) arguments.push_back(const_cast<char*>(mode));
   for (int i = 2; i < argc; ++i)
     arguments.push_back(argv[i]);
   arguments.push_back(nullptr);
@@ -176,6 +178,8 @@ int run_export(const ExportCommand& command) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "prepare") return run_prepare_tool(argc, argv);
+  if (argc > 1 && std::string_view(argv[1]) == "prepare-text")
+    return run_prepare_tool(argc, argv, "text");
   CLI::App app{"Train named-entity recognizers for ML-model facts", "ner-train"};
   app.require_subcommand(0, 1);
   app.description(
@@ -251,6 +255,10 @@ int main(int argc, char** argv) {
   app.add_subcommand(
          "prepare",
          "Tokenize and label a tagged corpus into an HDF5 dataset (see 'prepare --help')")
+      ->allow_extras();
+  app.add_subcommand("prepare-text",
+                     "Tokenize untagged text into windows for pretraining (see 'prepare-text "
+                     "--help')")
       ->allow_extras();
 
   return ner::run_command_line(app, argc, argv, [&] {

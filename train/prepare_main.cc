@@ -1,11 +1,16 @@
 // ner-train prepare (the ner-train-prepare executable): a tagged corpus and its
-// gold twin -> tokenizer, labels, splits, windows -> one HDF5 dataset file.
+// gold twin -> tokenizer, labels, splits, windows -> one HDF5 dataset file;
+// with a leading `text` (ner-train prepare-text), untagged text -> tokenizer
+// -> windows of piece ids for pretraining.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/command_line.h"
@@ -13,6 +18,7 @@
 #include "base/output_paths.h"
 #include "datasets/data_config.h"
 #include "datasets/prepare.h"
+#include "datasets/pretraining_text.h"
 
 namespace {
 
@@ -28,8 +34,15 @@ struct PrepareCommand {
   bool dump_config = false;
 };
 
-// Every input there and the dataset file writable, apart from all inputs:
+// Every input there and the output file writable, apart from all inputs:
 // checked before the first progress line, so an error comes alone.
+void refuse_unusable_output(const std::string& out, const std::vector<ner::CommandPath>& inputs) {
+  ner::refuse_missing_inputs(inputs);
+  const ner::CommandPath output{"--out", out};
+  ner::refuse_output_over_inputs(output, inputs);
+  ner::refuse_unwritable_output_file(output);
+}
+
 void refuse_unusable_paths(const PrepareCommand& command, const ner::PrepareOptions& options) {
   std::vector<ner::CommandPath> inputs = {{"--config", command.config},
                                           {"--tokenizer", command.tokenizer},
@@ -39,19 +52,19 @@ void refuse_unusable_paths(const PrepareCommand& command, const ner::PrepareOpti
     inputs.push_back({"--corpus " + corpus.name, corpus.data});
     inputs.push_back({"--corpus " + corpus.name + " gold", corpus.gold});
   }
-  ner::refuse_missing_inputs(inputs);
-  const ner::CommandPath out{"--out", command.out};
-  ner::refuse_output_over_inputs(out, inputs);
-  ner::refuse_unwritable_output_file(out);
+  refuse_unusable_output(command.out, inputs);
+}
+
+// --dump-config: prints the resolved config, and the command stops there.
+bool dumped_config(const ner::DataConfig& config, bool dump_config) {
+  if (dump_config) fmt::print("{}", ner::to_yaml(config));
+  return dump_config;
 }
 
 int run_prepare(const PrepareCommand& command) {
   ner::PrepareOptions options;
   options.config = ner::load_data_config(command.config, command.overrides);
-  if (command.dump_config) {
-    fmt::print("{}", ner::to_yaml(options.config));
-    return ner::kExitSuccess;
-  }
+  if (dumped_config(options.config, command.dump_config)) return ner::kExitSuccess;
   if (command.data.empty() == command.corpora.empty() || command.out.empty())
     throw ner::Error(
         "prepare needs --data DIR (or one --corpus NAME=PATH per corpus) and --out FILE.h5");
@@ -92,9 +105,87 @@ int run_prepare(const PrepareCommand& command) {
   return report.skipped_documents > 0 ? ner::kExitPartial : ner::kExitSuccess;
 }
 
+struct PrepareTextCommand {
+  std::vector<std::string> texts;
+  std::string out;
+  std::string tokenizer;
+  std::string config;
+  std::vector<std::string> overrides;
+  std::size_t max_documents = 0;
+  std::string on_error = "fail";
+  bool dump_config = false;
+};
+
+int run_prepare_text(const PrepareTextCommand& command) {
+  ner::PretrainingTextOptions options;
+  options.config = ner::load_data_config(command.config, command.overrides);
+  if (dumped_config(options.config, command.dump_config)) return ner::kExitSuccess;
+  if (command.texts.empty() || command.out.empty())
+    throw ner::Error("prepare-text needs --text PATH (repeatable) and --out FILE.h5");
+  std::vector<ner::CommandPath> inputs = {{"--config", command.config},
+                                          {"--tokenizer", command.tokenizer}};
+  for (const std::string& text : command.texts) {
+    inputs.push_back({"--text", text});
+    options.inputs.emplace_back(text);
+  }
+  refuse_unusable_output(command.out, inputs);
+  options.tokenizer_model = command.tokenizer;
+  options.max_documents = command.max_documents;
+  options.on_error = ner::parse_on_error(command.on_error);
+  options.on_skip = [](const ner::SkippedDocument& skipped) {
+    fmt::print(stderr, "skipped: {}\n", skipped.reason);
+  };
+  options.log = [](const std::string& line) { fmt::print(stderr, "prepare-text: {}\n", line); };
+  ner::PretrainingTextReport report;
+  const ner::PretrainingCorpus corpus = ner::build_pretraining_corpus(options, report);
+  ner::write_pretraining_corpus(command.out, corpus);
+  if (report.skipped_documents > 0) {
+    fmt::print(stderr, "skipped {} of {} documents (--on-error=skip)\n", report.skipped_documents,
+               report.skipped_documents + corpus.documents);
+  }
+  fmt::print(stderr,
+             "prepare-text: {} documents, {} pieces, {} windows; tokenized {:.0f} pieces/s; "
+             "wrote {}\n",
+             corpus.documents, corpus.piece_count(), corpus.window_count(),
+             static_cast<double>(corpus.piece_count()) / std::max(report.tokenize_seconds, 1e-9),
+             command.out);
+  return report.skipped_documents > 0 ? ner::kExitPartial : ner::kExitSuccess;
+}
+
+// `ner-train prepare-text`: ner-train hands it over as `ner-train-prepare text ...`.
+int prepare_text_main(int argc, char** argv) {
+  CLI::App app{
+      "Tokenize untagged text for masked-language pretraining: SentencePiece is trained on a "
+      "sample of the text's lines (or reused), each document is cut into windows of at most "
+      "data.max_len pieces, written to one HDF5 file.",
+      "ner-train prepare-text"};
+  app.set_version_flag("--version", std::string("ner-train prepare-text ") + NER_VERSION);
+  app.footer("Exit status: 0 success, 1 finished but some documents were skipped, 2 error.");
+  PrepareTextCommand command;
+  app.add_option("--text", command.texts,
+                 "Untagged text (repeatable): a directory of *.txt (recursively), a *.txt file, "
+                 "or a *.jsonl file of {\"id\": ..., \"text\": ...} lines");
+  app.add_option("--out", command.out, "Pretraining corpus file to write (HDF5)");
+  app.add_option("--tokenizer", command.tokenizer,
+                 "Reuse this SentencePiece model instead of training one");
+  app.add_option("--config", command.config, "YAML config (sections tokenizer and data)");
+  app.add_option("--set", command.overrides,
+                 "Override a config value: section.key=value (repeatable)");
+  app.add_option("--max-docs", command.max_documents, "Read at most this many documents (0: all)")
+      ->capture_default_str()
+      ->check(ner::whole_number(0, "0: all", std::numeric_limits<long long>::max()));
+  app.add_option("--on-error", command.on_error,
+                 "On a malformed document (JSON line, non-UTF-8 text): fail or skip")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fail", "skip"}));
+  app.add_flag("--dump-config", command.dump_config, "Print the resolved configuration and exit");
+  return ner::run_command_line(app, argc, argv, [&] { return run_prepare_text(command); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "text") return prepare_text_main(argc - 1, argv + 1);
   CLI::App app{
       "Tokenize and label a tagged corpus into an HDF5 dataset: SentencePiece is trained on the "
       "train split (or reused), spans become BIO/BILOU piece labels, documents are split "
