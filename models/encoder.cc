@@ -47,6 +47,10 @@ TokenClassifierImpl::TokenClassifierImpl(const ModelConfig& config) : config_(co
 }
 
 torch::Tensor TokenClassifierImpl::forward(const torch::Tensor& ids, const torch::Tensor& attend) {
+  return head_(encode(ids, attend));  // (B, T, L)
+}
+
+torch::Tensor TokenClassifierImpl::encode(const torch::Tensor& ids, const torch::Tensor& attend) {
   const auto time = ids.size(1);
   TORCH_CHECK(time <= config_.max_positions, "window of ", time, " pieces exceeds max_positions ",
               config_.max_positions);
@@ -57,7 +61,7 @@ torch::Tensor TokenClassifierImpl::forward(const torch::Tensor& ids, const torch
     auto block = module->as<EncoderBlockImpl>();
     x = recompute ? checkpointed_block(*block, x, attend) : block->forward(x, attend);
   }
-  return head_(final_norm_(x));  // (B, T, L)
+  return final_norm_(x);
 }
 
 }  // namespace ner

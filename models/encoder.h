@@ -33,6 +33,11 @@ class TokenClassifierImpl : public torch::nn::Module {
   explicit TokenClassifierImpl(const ModelConfig& config);
   // ids: (B, T) int64; attend: (B, T) bool. Returns logits (B, T, L).
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& attend);
+  // The normalized hidden states (B, T, C) that the head reads: pretraining
+  // applies the head to the masked pieces only.
+  torch::Tensor encode(const torch::Tensor& ids, const torch::Tensor& attend);
+  // The head on hidden states (..., C) -> (..., L).
+  torch::Tensor classify(const torch::Tensor& hidden) { return head_(hidden); }
   const ModelConfig& config() const { return config_; }
 
  private:

@@ -82,9 +82,13 @@ std::vector<DecodedWindow> NerModelImpl::decode(const torch::Tensor& logits_in,
 }
 
 ParameterGroups weight_decay_groups(NerModelImpl& model) {
+  return weight_decay_groups(model, model.config());
+}
+
+ParameterGroups weight_decay_groups(torch::nn::Module& model, const ModelConfig& config) {
   ParameterGroups groups;
   const auto parameters = model.named_parameters();
-  for (const TensorSpec& spec : model_spec(model.config()).tensors()) {
+  for (const TensorSpec& spec : model_spec(config).tensors()) {
     (gets_weight_decay(spec.role) ? groups.decayed : groups.not_decayed)
         .push_back(parameters[spec.name]);
   }

@@ -59,5 +59,7 @@ struct ParameterGroups {
   std::vector<torch::Tensor> not_decayed;
 };
 ParameterGroups weight_decay_groups(NerModelImpl& model);
+// The same for any module whose parameters are exactly model_spec(config)'s.
+ParameterGroups weight_decay_groups(torch::nn::Module& model, const ModelConfig& config);
 
 }  // namespace ner

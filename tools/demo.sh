@@ -18,7 +18,9 @@ if [[ -d ../shared/real-text ]]; then
   docs="${1:-800}"
   echo "==> real text found in ../shared/real-text: training on it and on $docs generated documents"
   # A subset keeps the demo within about 20 minutes on 2 cores.
-  tools/train_real_text.sh --docs "$docs" --arxiv-docs 100 --epochs 2 --out "$demo/real-text"
+  # Pretraining takes about 2 hours on 2 cores: the demo trains from random weights.
+  tools/train_real_text.sh --docs "$docs" --arxiv-docs 100 --epochs 2 --no-pretrain \
+    --out "$demo/real-text"
   run=$demo/real-text/run
 else
 docs="${1:-3000}"

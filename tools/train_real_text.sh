@@ -21,6 +21,14 @@
 #   --set KEY=VALUE    config override, passed to prepare and training; repeatable
 #   --real-dev DIR     gold-tagged real papers to score on (default ../shared/real-dev)
 #   --out DIR          everything goes here (default build/real-text)
+#   --pretrain-text PATH  untagged text to pretrain the encoder on (masked language
+#                      model, ner-train pretrain); repeatable (default: every
+#                      ../shared/real-text/*.jsonl, whole)
+#   --pretrain-config FILE  pretraining config (default configs/pretrain-small.yaml,
+#                      sized to finish within about 2 hours on 2 cores)
+#   --pretrain-set KEY=VALUE  pretraining config override; repeatable
+#   --pretrained RUN   start from this pretraining run instead of pretraining
+#   --no-pretrain      train from random weights
 # The model is OUT/run/model.nerm; scores are printed and kept in OUT/*.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +37,8 @@ shared=../shared
 texts=() models=() chips=() countries=() overrides=()
 docs=1500 arxiv_docs=500 real_weight=1 config=configs/small.yaml epochs=3
 real_dev="$shared/real-dev" out=build/real-text
+pretrain_texts=() pretrain_config=configs/pretrain-small.yaml pretrain_overrides=() pretrained=""
+pretrain=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --text) texts+=("$2"); shift ;;
@@ -43,7 +53,12 @@ while [ $# -gt 0 ]; do
     --set) overrides+=(--set "$2"); shift ;;
     --real-dev) real_dev="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --pretrain-text) pretrain_texts+=(--text "$2"); shift ;;
+    --pretrain-config) pretrain_config="$2"; shift ;;
+    --pretrain-set) pretrain_overrides+=(--set "$2"); shift ;;
+    --pretrained) pretrained="$2"; shift ;;
+    --no-pretrain) pretrain=0 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "train_real_text: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -78,6 +93,27 @@ if [ ${#models[@]} -eq 0 ] && [ ${#chips[@]} -eq 0 ] && [ ${#countries[@]} -eq 0
   countries=(--countries "$knowledge/epoch-ai-models.csv:Country (of organization)")
 fi
 
+# The encoder: pretrained here, taken from --pretrained, or random.
+init=() tokenizer=()
+if [ -n "$pretrained" ]; then
+  step "pretraining skipped: starting from the pretraining run $pretrained"
+  init=(--init "$pretrained") tokenizer=(--tokenizer "$pretrained/tokenizer.model")
+elif [ "$pretrain" -eq 0 ]; then
+  step "pretraining skipped (--no-pretrain): the encoder starts from random weights"
+else
+  if [ ${#pretrain_texts[@]} -eq 0 ]; then
+    for file in "$shared"/real-text/*.jsonl; do pretrain_texts+=(--text "$file"); done
+  fi
+  if [ ${#pretrain_texts[@]} -eq 0 ]; then
+    step "pretraining skipped: no --pretrain-text and no $shared/real-text"
+  else
+    step "ner-train pretrain (masked language model) -> $out/pretrain"
+    "$bin/train/ner-train" pretrain "${pretrain_texts[@]}" --config "$pretrain_config" \
+      "${pretrain_overrides[@]}" --out "$out/pretrain" --progress lines
+    init=(--init "$out/pretrain") tokenizer=(--tokenizer "$out/pretrain/tokenizer.model")
+  fi
+fi
+
 step "ner-corpus label ${texts[*]} -> $out/real"
 "$bin/tools/corpus/ner-corpus" label "${texts[@]}" --out "$out/real" "${models[@]}" "${chips[@]}" \
   "${countries[@]}" --report "$out/label-report.json" --progress none | tee "$out/label-report.txt"
@@ -89,12 +125,12 @@ step "ner-corpus generate --docs $docs -> $out/generated (gold twin $out/generat
 step "ner-train prepare: corpora generated (gold twin) and real (weight $real_weight)"
 "$bin/train/ner-train" prepare --config "$config" "${overrides[@]}" \
   --corpus "generated=$out/generated,gold=$out/generated-gold" \
-  --corpus "real=$out/real,weight=$real_weight" --out "$out/dataset.h5"
+  --corpus "real=$out/real,weight=$real_weight" "${tokenizer[@]}" --out "$out/dataset.h5"
 "$bin/tools/corpus/ner-corpus" stats --dataset "$out/dataset.h5" | tee "$out/dataset-stats.txt"
 
 step "ner-train --config $config --set train.epochs=$epochs -> $out/run"
 "$bin/train/ner-train" --config "$config" --set "train.epochs=$epochs" "${overrides[@]}" \
-  --data "$out/dataset.h5" --out "$out/run" --progress lines
+  "${init[@]}" --data "$out/dataset.h5" --out "$out/run" --progress lines
 train_seconds=$(grep -o '"train_seconds": *[0-9]*' "$out/run/metrics.json" | head -1 | grep -o '[0-9]*$' || true)
 
 if [ -d "$real_dev" ]; then

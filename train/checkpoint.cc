@@ -137,12 +137,13 @@ TrainingProgress TrainingProgress::from_json(const nlohmann::json& json) {
   return p;
 }
 
-void save_checkpoint(const std::filesystem::path& path, NerModel& model, FlatAdamW* optimizer,
-                     const TrainingProgress& progress, const torch::Device& device) {
+void save_checkpoint(const std::filesystem::path& path, torch::nn::Module& model,
+                     FlatAdamW* optimizer, const TrainingProgress& progress,
+                     const torch::Device& device) {
   torch::serialize::OutputArchive archive;
   archive.write("format_version", torch::tensor(static_cast<int64_t>(kCheckpointFormatVersion)));
   torch::serialize::OutputArchive model_archive;
-  model->save(model_archive);
+  model.save(model_archive);
   archive.write("model", model_archive);
   if (optimizer != nullptr) {
     torch::serialize::OutputArchive optimizer_archive;
@@ -165,7 +166,7 @@ void save_checkpoint(const std::filesystem::path& path, NerModel& model, FlatAda
   write_file_atomically(path, with_checksum(bytes.str()));
 }
 
-TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& model,
+TrainingProgress load_checkpoint(const std::filesystem::path& path, torch::nn::Module& model,
                                  FlatAdamW* optimizer, bool restore_rng,
                                  const torch::Device& device) {
   if (!std::filesystem::is_regular_file(path))
@@ -186,7 +187,7 @@ TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& mo
     }
     torch::serialize::InputArchive model_archive;
     archive.read("model", model_archive);
-    model->load(model_archive);
+    model.load(model_archive);
     if (optimizer != nullptr) {
       if (version < 2) {
         throw Error(fmt::format(

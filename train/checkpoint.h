@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "models/ner_model.h"
 #include "train/flat_adamw.h"
 
 namespace ner {
@@ -42,14 +41,15 @@ struct TrainingProgress {
 
 // Writes model, optimizer (if given), progress and the CPU (and, on CUDA,
 // the device's) RNG state to `path` via a temporary file and a rename.
-void save_checkpoint(const std::filesystem::path& path, NerModel& model, FlatAdamW* optimizer,
-                     const TrainingProgress& progress, const torch::Device& device);
+void save_checkpoint(const std::filesystem::path& path, torch::nn::Module& model,
+                     FlatAdamW* optimizer, const TrainingProgress& progress,
+                     const torch::Device& device);
 
 // Loads weights into `model` (built with the same config) and, when given,
 // the optimizer state; with `restore_rng`, also the RNG states. Throws
 // ner::Error naming the file when it is missing, damaged (its checksum
 // differs), corrupt or does not match, saying which checkpoint to use instead.
-TrainingProgress load_checkpoint(const std::filesystem::path& path, NerModel& model,
+TrainingProgress load_checkpoint(const std::filesystem::path& path, torch::nn::Module& model,
                                  FlatAdamW* optimizer, bool restore_rng,
                                  const torch::Device& device);
 

@@ -95,6 +95,7 @@ ModelFile build_model_file(TrainedRun& run, const RunDirectory& directory,
       {"data_config", run.info.data_config},
       {"train_config", directory.read_config()},
       {"held_out", held_out_scores(directory, checkpoint_file)}};
+  if (!run.info.pretrained.is_null()) file.provenance["pretraining"] = run.info.pretrained;
   return file;
 }
 

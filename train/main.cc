@@ -1,6 +1,7 @@
 // ner-train: the training side's command line: training (the default action),
 // `prepare` (corpus -> dataset), `evaluate` (a run on a dataset split), `export`, `env`.
 #include <fmt/format.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +21,8 @@
 #include "train/evaluation.h"
 #include "train/export.h"
 #include "train/mixed_precision.h"
+#include "train/pretrainer.h"
+#include "train/train_options.h"
 #include "train/trainer.h"
 
 namespace {
@@ -174,6 +177,111 @@ int run_export(const ExportCommand& command) {
   return ner::kExitSuccess;
 }
 
+// Runs the preparation executable as a child (for `pretrain --text`) and
+// waits for it; its exit status is ours when it fails.
+int run_prepare_child(const char* argv0, const std::vector<std::string>& arguments) {
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::filesystem::path tool =
+      (error ? std::filesystem::path(argv0) : self).parent_path() / "ner-train-prepare";
+  std::vector<std::string> owned = {"ner-train prepare-text", "text"};
+  owned.insert(owned.end(), arguments.begin(), arguments.end());
+  std::vector<char*> pointers;
+  for (std::string& argument : owned)
+    pointers.push_back(argument.data());
+  pointers.push_back(nullptr);
+  std::fflush(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0)
+    throw ner::Error(fmt::format("cannot start {}: {}", tool.string(), std::strerror(errno)));
+  if (child == 0) {
+    ::execv(tool.c_str(), pointers.data());
+    fmt::print(stderr, "ner-train: error: cannot run {}: {}\n", tool.string(),
+               std::strerror(errno));
+    ::_exit(ner::kExitError);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return ner::kExitError;
+}
+
+struct PretrainCommand {
+  ner::PretrainRequest request;
+  std::filesystem::path resume;
+  std::vector<std::string> texts;
+  std::filesystem::path tokenizer;
+  int max_documents = 0;
+  std::string on_error = "fail";
+  bool dump_config = false;
+};
+
+int run_pretrain(PretrainCommand& command, const char* argv0) {
+  ner::PretrainRequest& request = command.request;
+  if (command.dump_config) {
+    const auto options = ner::load_pretrain_options(
+        command.resume.empty() ? request.config : ner::RunDirectory(command.resume).config(),
+        request.overrides);
+    fmt::print("{}", ner::to_yaml(options));
+    return ner::kExitSuccess;
+  }
+  int status = ner::kExitSuccess;
+  if (!command.resume.empty()) {
+    if (!request.run_dir.empty() || !request.config.empty() || !command.texts.empty())
+      throw ner::Error(
+          "--resume continues a run with its own config and text: leave out --out, --config and "
+          "--text");
+    request.resume = true;
+    request.run_dir = command.resume;
+  } else {
+    if (request.run_dir.empty()) throw ner::Error("--out RUN_DIR is required (see --help)");
+    if (request.data.empty() == command.texts.empty())
+      throw ner::Error(
+          "give the text as --text PATH (repeatable) or as --data TEXT.h5 from `ner-train "
+          "prepare-text`, one of the two");
+    if (!command.texts.empty()) {
+      if (ner::RunDirectory(request.run_dir).has_started()) {
+        throw ner::Error(fmt::format("{}: already holds a run; continue it with --resume {}",
+                                     request.run_dir.string(), request.run_dir.string()));
+      }
+      // The text is tokenized into the run directory, by the executable that
+      // may load SentencePiece.
+      request.data = request.run_dir / "text.h5";
+      std::vector<std::string> arguments;
+      for (const std::string& text : command.texts)
+        arguments.insert(arguments.end(), {"--text", text});
+      arguments.insert(arguments.end(),
+                       {"--out", request.data.string(), "--on-error", command.on_error});
+      if (!request.config.empty())
+        arguments.insert(arguments.end(), {"--config", request.config.string()});
+      if (!command.tokenizer.empty())
+        arguments.insert(arguments.end(), {"--tokenizer", command.tokenizer.string()});
+      if (command.max_documents > 0)
+        arguments.insert(arguments.end(), {"--max-docs", std::to_string(command.max_documents)});
+      for (const std::string& assignment : request.overrides)
+        arguments.insert(arguments.end(), {"--set", assignment});
+      status = run_prepare_child(argv0, arguments);
+      if (status != ner::kExitSuccess && status != ner::kExitPartial) return status;
+    }
+  }
+  const ner::PretrainOutcome outcome = ner::run_pretraining(request);
+  if (outcome.already_finished) {
+    fmt::print(
+        "{}: this pretraining run has finished; nothing to resume. Start NER runs from it "
+        "with ner-train --init {}\n",
+        request.run_dir.string(), request.run_dir.string());
+  } else if (outcome.finished) {
+    fmt::print(
+        "pretrained: {} steps, dev loss {:.4f}, dev accuracy {:.3f}; start NER runs from it "
+        "with ner-train --init {} (prepare their data with --tokenizer {})\n",
+        outcome.metrics.value("steps", 0), outcome.metrics.value("dev_loss", 0.0),
+        outcome.metrics.value("dev_accuracy", 0.0), request.run_dir.string(),
+        (request.run_dir / "tokenizer.model").string());
+  }
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,6 +321,10 @@ int main(int argc, char** argv) {
       ->check(ner::whole_number(0, "0: no stop", std::numeric_limits<long long>::max()));
   ner::add_progress_option(app, train.request.progress, "a line per evaluation");
   app.add_flag("--dump-config", train.dump_config, "Print the resolved training config and exit");
+  app.add_option("--init", train.request.init,
+                 "Start from the encoder of this pretraining run (`ner-train pretrain`); prepare "
+                 "the dataset with its tokenizer.model")
+      ->check(CLI::ExistingDirectory);
 
   EvaluateCommand evaluate;
   CLI::App* evaluate_app = app.add_subcommand(
@@ -261,7 +373,46 @@ int main(int argc, char** argv) {
                      "--help')")
       ->allow_extras();
 
+  PretrainCommand pretrain;
+  CLI::App* pretrain_app = app.add_subcommand(
+      "pretrain",
+      "Pretrain the encoder as a masked language model (whole-word masking) on untagged text");
+  pretrain_app->add_option(
+      "--text", pretrain.texts,
+      "Untagged text: a directory of *.txt, a .txt or a .jsonl file "
+      "({\"id\", \"text\"} lines) (repeatable); tokenized into RUN_DIR/text.h5");
+  pretrain_app->add_option("--data", pretrain.request.data,
+                           "Or text already tokenized by `ner-train prepare-text`");
+  pretrain_app->add_option("--tokenizer", pretrain.tokenizer,
+                           "SentencePiece model to tokenize --text with (default: train one)");
+  pretrain_app->add_option("--max-docs", pretrain.max_documents, "Read at most this many documents")
+      ->check(ner::whole_number(0, "0: all"));
+  pretrain_app->add_option("--on-error", pretrain.on_error, "On a malformed document: fail or skip")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fail", "skip"}));
+  pretrain_app
+      ->add_option("--config", pretrain.request.config,
+                   "YAML config (tokenizer, data, model, train and pretrain sections)")
+      ->check(CLI::ExistingFile);
+  pretrain_app->add_option("--out", pretrain.request.run_dir,
+                           "Pretraining run directory to create");
+  pretrain_app
+      ->add_option("--resume", pretrain.resume,
+                   "Continue the pretraining run in this directory from its last.pt")
+      ->check(CLI::ExistingDirectory);
+  pretrain_app->add_option(
+      "--set", pretrain.request.overrides,
+      "Override a config value, e.g. --set train.max_steps=20000 (repeatable)");
+  pretrain_app
+      ->add_option("--stop-after", pretrain.request.stop_after_steps,
+                   "Stop after this many steps, saving a checkpoint to --resume from")
+      ->check(ner::whole_number(0, "0: run to the end"));
+  ner::add_progress_option(*pretrain_app, pretrain.request.progress, "a line per evaluation");
+  pretrain_app->add_flag("--dump-config", pretrain.dump_config,
+                         "Print the resolved pretraining config and exit");
+
   return ner::run_command_line(app, argc, argv, [&] {
+    if (*pretrain_app) return run_pretrain(pretrain, argv[0]);
     if (*env) return run_env(env_json, env_threads);
     if (*evaluate_app) return run_evaluate(evaluate);
     if (*export_app) return run_export(export_command);

@@ -111,17 +111,21 @@ void RunDirectory::create(const RunInfo& info, const std::string& config_yaml,
     throw Error(
         fmt::format("{}: cannot create the run directory: {}", root_.string(), error.message()));
   }
-  const nlohmann::json json = {
-      {"format", kRunFormatName},       {"format_version", kRunFormatVersion},
-      {"version", info.version},        {"dataset", info.dataset},
-      {"tag_scheme", info.tag_scheme},  {"label_names", info.label_names},
-      {"vocab_size", info.vocab_size},  {"label_source", info.label_source},
-      {"data_config", info.data_config}};
-  write_file_atomically(this->info(), json.dump(2) + "\n");
+  write_info(info);
   std::filesystem::remove(log(), error);
   write_config(config_yaml);
   write_file_atomically(tokenizer(), tokenizer_model);
   write_file_atomically(data_config(), info.data_config);
+}
+
+void RunDirectory::write_info(const RunInfo& info) const {
+  nlohmann::json json = {{"format", kRunFormatName},       {"format_version", kRunFormatVersion},
+                         {"version", info.version},        {"dataset", info.dataset},
+                         {"tag_scheme", info.tag_scheme},  {"label_names", info.label_names},
+                         {"vocab_size", info.vocab_size},  {"label_source", info.label_source},
+                         {"data_config", info.data_config}};
+  if (!info.pretrained.is_null()) json["pretrained"] = info.pretrained;
+  write_file_atomically(this->info(), json.dump(2) + "\n");
 }
 
 void RunDirectory::write_config(const std::string& config_yaml) const {
@@ -145,6 +149,7 @@ RunInfo RunDirectory::read_info() const {
     run.vocab_size = json.at("vocab_size").get<int>();
     run.label_source = json.value("label_source", nlohmann::json::object());
     run.data_config = json.value("data_config", "");
+    run.pretrained = json.value("pretrained", nlohmann::json());
   } catch (const nlohmann::json::exception& error) {
     throw Error(fmt::format("{}: {}", info().string(), error.what()));
   }

@@ -21,6 +21,8 @@ struct RunInfo {
   int vocab_size = 0;
   nlohmann::json label_source = nlohmann::json::object();  // per split: "gold" or "weak"
   std::string data_config;                                 // the YAML the dataset was prepared with
+  // The pretraining run the encoder started from (null: random weights).
+  nlohmann::json pretrained;
 };
 
 // Holds an exclusive lock on a run directory (flock on its .lock file) for
@@ -76,6 +78,8 @@ class RunDirectory {
   // can be scored on). A log left by a start that never checkpointed goes.
   void create(const RunInfo& info, const std::string& config_yaml,
               const std::string& tokenizer_model) const;
+  // Writes run.json (create() does; --init adds the pretraining to it).
+  void write_info(const RunInfo& info) const;
   // Replaces the training config (overrides given on resume become the run's).
   void write_config(const std::string& config_yaml) const;
   void write_metrics(const nlohmann::json& metrics) const;

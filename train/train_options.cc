@@ -8,8 +8,13 @@
 namespace ner {
 namespace {
 
-ConfigSchema train_schema(TrainOptions& o) {
-  ConfigSchema schema({"model", "train"}, {"tokenizer", "data"});
+// The model and train sections; `pretrain` says whether the pretrain
+// section is read too (pretraining) or skipped (NER training).
+ConfigSchema train_schema(TrainOptions& o, bool pretrain = false) {
+  ConfigSchema schema(pretrain ? std::vector<std::string>{"model", "train", "pretrain"}
+                               : std::vector<std::string>{"model", "train"},
+                      pretrain ? std::vector<std::string>{"tokenizer", "data"}
+                               : std::vector<std::string>{"tokenizer", "data", "pretrain"});
   schema.add(config_field("model", "d_model", o.model.d_model));
   schema.add(config_field("model", "layers", o.model.layers));
   schema.add(config_field("model", "heads", o.model.heads));
@@ -89,6 +94,41 @@ TrainOptions load_train_options(const std::filesystem::path& file,
   TrainOptions options;
   const ConfigSources sources = train_schema(options).apply(file, overrides);
   validate(options, sources);
+  return options;
+}
+
+ConfigSchema pretrain_schema(PretrainOptions& o) {
+  ConfigSchema schema = train_schema(o.train, /*pretrain=*/true);
+  schema.add(config_field("pretrain", "mask_rate", o.mask_rate));
+  schema.add(config_field("pretrain", "random_rate", o.random_rate));
+  schema.add(config_field("pretrain", "keep_rate", o.keep_rate));
+  schema.add(config_field("pretrain", "dev_fraction", o.dev_fraction));
+  return schema;
+}
+
+std::string to_yaml(const PretrainOptions& options) {
+  PretrainOptions copy = options;
+  return pretrain_schema(copy).to_yaml();
+}
+
+PretrainOptions load_pretrain_options(const std::filesystem::path& file,
+                                      const std::vector<std::string>& overrides) {
+  PretrainOptions options;
+  const ConfigSources sources = pretrain_schema(options).apply(file, overrides);
+  validate(options.train, sources);
+  const auto rate = [&sources](double value, const char* field, double below) {
+    sources.require(value >= 0 && value < below, field,
+                    fmt::format("{} must be in [0, {}), got {}", field, below, value));
+  };
+  rate(options.mask_rate, "pretrain.mask_rate", 1.0);
+  sources.require(options.mask_rate > 0, "pretrain.mask_rate",
+                  "pretrain.mask_rate must be positive");
+  rate(options.random_rate, "pretrain.random_rate", 1.0);
+  rate(options.keep_rate, "pretrain.keep_rate", 1.0);
+  sources.require(
+      options.random_rate + options.keep_rate < 1, "pretrain.keep_rate",
+      "pretrain.random_rate + pretrain.keep_rate must stay below 1 (the rest is masked)");
+  rate(options.dev_fraction, "pretrain.dev_fraction", 0.5);
   return options;
 }
 

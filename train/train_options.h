@@ -52,4 +52,22 @@ std::string to_yaml(const TrainOptions& options);
 TrainOptions load_train_options(const std::filesystem::path& file,
                                 const std::vector<std::string>& overrides);
 
+// Masked-language pretraining of the encoder: the model and train sections
+// (steps, learning rate, precision...) and the pretrain section.
+struct PretrainOptions {
+  TrainOptions train;
+  // Share of each window's pieces to predict, chosen as whole words.
+  double mask_rate = 0.15;
+  // Of the chosen words: the share replaced by random pieces and the share
+  // left as they are (BERT's 10% and 10%); the rest become the mask piece.
+  double random_rate = 0.1;
+  double keep_rate = 0.1;
+  // Windows held out to report the loss on text not trained on.
+  double dev_fraction = 0.01;
+};
+
+std::string to_yaml(const PretrainOptions& options);
+PretrainOptions load_pretrain_options(const std::filesystem::path& file,
+                                      const std::vector<std::string>& overrides);
+
 }  // namespace ner

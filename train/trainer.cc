@@ -15,6 +15,7 @@
 #include "train/export.h"
 #include "train/flat_adamw.h"
 #include "train/mixed_precision.h"
+#include "train/pretrainer.h"
 #include "train/schedule.h"
 #include "train/training_log.h"
 
@@ -98,6 +99,8 @@ class Trainer {
 
 Trainer::Trainer(const TrainRequest& request)
     : request_(request), directory_(request.run_dir), display_(request.progress) {
+  if (request.resume && !request.init.empty())
+    throw Error("--init starts a new run from a pretrained encoder; leave it out with --resume");
   if (request.resume) {
     if (!directory_.has_started()) {
       throw Error(fmt::format("{}: nothing to resume (no last.pt; is this a run directory?)",
@@ -151,6 +154,15 @@ Trainer::Trainer(const TrainRequest& request)
 
   torch::manual_seed(options_.seed);
   model_ = NerModel(options_.model, transition_rules(label_set_));
+  if (!request.init.empty()) {
+    const PretrainedEncoder encoder =
+        load_pretrained_encoder(request.init, model_, dataset_.tokenizer_model);
+    RunInfo info = directory_.read_info();
+    info.pretrained = encoder.provenance;
+    directory_.write_info(info);
+    display_.line(fmt::format("encoder from the pretraining run {} (step {})",
+                              encoder.run_dir.string(), encoder.provenance["steps"].dump()));
+  }
   model_->to(device_);
   optimizer_ = make_optimizer(model_, options_);
   if (options_.precision == Precision::kFp16) scaler_.emplace();
@@ -163,11 +175,8 @@ Trainer::Trainer(const TrainRequest& request)
 
   if (request.resume) {
     progress_ =
-        load_checkpoint(directory_.last_checkpoint(), model_, optimizer_.get(), true, device_);
-    if (scaler_ && progress_.loss_scale > 0) {
-      scaler_->restore(progress_.loss_scale, progress_.scaler_clean_steps,
-                       progress_.scaler_skipped_steps);
-    }
+        load_checkpoint(directory_.last_checkpoint(), *model_, optimizer_.get(), true, device_);
+    restore_scaler(scaler_, progress_);
     seconds_before_session_ = progress_.train_seconds;
     first_step_of_session_ = progress_.step;
     if (!already_finished()) {
@@ -245,23 +254,10 @@ void Trainer::train_step(const std::vector<std::size_t>& windows) {
       model_->loss(logits, batch.labels, batch.attend, options_.label_smoothing);
   // Nothing below reads a value back from the device before the update is
   // queued, except the fp16 inf/NaN check: one wait per step, at its end.
-  torch::Tensor grad_norm;
-  bool stepped = true;
-  if (scaler_) {
-    scaler_->scale(loss).backward();
-    const bool finite = scaler_->unscale({optimizer_->gather_gradients()});
-    if (finite && options_.clip_norm > 0)
-      grad_norm = optimizer_->clip_gradients(options_.clip_norm);
-    stepped = scaler_->step([this] { optimizer_->step(); });
-    progress_.loss_scale = scaler_->current_scale();
-    progress_.scaler_clean_steps = scaler_->clean_steps();
-    progress_.scaler_skipped_steps = scaler_->skipped_steps();
-  } else {
-    loss.backward();
-    optimizer_->gather_gradients();
-    if (options_.clip_norm > 0) grad_norm = optimizer_->clip_gradients(options_.clip_norm);
-    optimizer_->step();
-  }
+  const UpdateResult update =
+      backward_and_update(loss, *optimizer_, scaler_, options_.clip_norm, progress_);
+  const torch::Tensor& grad_norm = update.grad_norm;
+  const bool stepped = update.stepped;
   const double loss_value = loss.item<double>();
   if (!std::isfinite(loss_value) && !scaler_) {
     throw Error(fmt::format(
@@ -320,8 +316,8 @@ bool Trainer::evaluate_and_checkpoint() {
   const bool stop = progress_.evaluations_without_gain >= options_.patience;
   if (stop) progress_.finished = true;  // a resume must not train past an early stop
   progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
-  if (improved) save_checkpoint(directory_.best_checkpoint(), model_, nullptr, progress_, device_);
-  save_checkpoint(directory_.last_checkpoint(), model_, optimizer_.get(), progress_, device_);
+  if (improved) save_checkpoint(directory_.best_checkpoint(), *model_, nullptr, progress_, device_);
+  save_checkpoint(directory_.last_checkpoint(), *model_, optimizer_.get(), progress_, device_);
 
   // At an epoch's end the epoch counter has already moved on.
   const std::int64_t epoch_shown =
@@ -422,7 +418,8 @@ TrainOutcome Trainer::run() {
            progress_.step < progress_.total_steps) {
       if (request_.stop_after_steps > 0 && steps_this_run >= request_.stop_after_steps) {
         progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
-        save_checkpoint(directory_.last_checkpoint(), model_, optimizer_.get(), progress_, device_);
+        save_checkpoint(directory_.last_checkpoint(), *model_, optimizer_.get(), progress_,
+                        device_);
         display_.warn(fmt::format(
             "stopped after {} steps as asked (step {} of {}); continue with: ner-train --resume {}",
             steps_this_run, progress_.step, progress_.total_steps, directory_.root().string()));
@@ -446,13 +443,13 @@ TrainOutcome Trainer::run() {
   if (!progress_.finished) {
     progress_.finished = true;
     progress_.train_seconds = seconds_before_session_ + seconds_since(session_start_);
-    save_checkpoint(directory_.last_checkpoint(), model_, optimizer_.get(), progress_, device_);
+    save_checkpoint(directory_.last_checkpoint(), *model_, optimizer_.get(), progress_, device_);
   }
   return finish();
 }
 
 TrainOutcome Trainer::finish() {
-  load_checkpoint(directory_.best_checkpoint(), model_, nullptr, false, device_);
+  load_checkpoint(directory_.best_checkpoint(), *model_, nullptr, false, device_);
   const EvaluationSettings settings = evaluation_settings();
   const SplitEvaluation dev =
       evaluate_split(model_, dataset_.split(Split::kDev), label_set_, settings);
@@ -551,8 +548,39 @@ void check_dataset_fits(const DatasetFile& dataset, const ModelConfig& model,
   }
 }
 
+UpdateResult backward_and_update(const torch::Tensor& loss, FlatAdamW& optimizer,
+                                 std::optional<LossScaler>& scaler, double clip_norm,
+                                 TrainingProgress& progress) {
+  UpdateResult result;
+  if (scaler) {
+    scaler->scale(loss).backward();
+    const bool finite = scaler->unscale({optimizer.gather_gradients()});
+    if (finite && clip_norm > 0) result.grad_norm = optimizer.clip_gradients(clip_norm);
+    result.stepped = scaler->step([&optimizer] { optimizer.step(); });
+    progress.loss_scale = scaler->current_scale();
+    progress.scaler_clean_steps = scaler->clean_steps();
+    progress.scaler_skipped_steps = scaler->skipped_steps();
+  } else {
+    loss.backward();
+    optimizer.gather_gradients();
+    if (clip_norm > 0) result.grad_norm = optimizer.clip_gradients(clip_norm);
+    optimizer.step();
+  }
+  return result;
+}
+
+void restore_scaler(std::optional<LossScaler>& scaler, const TrainingProgress& progress) {
+  if (scaler && progress.loss_scale > 0)
+    scaler->restore(progress.loss_scale, progress.scaler_clean_steps,
+                    progress.scaler_skipped_steps);
+}
+
 std::unique_ptr<FlatAdamW> make_optimizer(NerModel& model, const TrainOptions& options) {
-  const ParameterGroups groups = weight_decay_groups(*model);
+  return make_optimizer(weight_decay_groups(*model), options);
+}
+
+std::unique_ptr<FlatAdamW> make_optimizer(const ParameterGroups& groups,
+                                          const TrainOptions& options) {
   FlatAdamWOptions adamw;
   adamw.learning_rate = options.learning_rate;
   adamw.weight_decay = options.weight_decay;
@@ -598,7 +626,7 @@ TrainedRun load_trained_run(const RunDirectory& directory,
   run.options.model.num_labels = static_cast<int>(run.label_set.size());
   run.model = NerModel(run.options.model, transition_rules(run.label_set));
   run.model->to(device);
-  run.progress = load_checkpoint(checkpoint_file, run.model, nullptr, false, device);
+  run.progress = load_checkpoint(checkpoint_file, *run.model, nullptr, false, device);
   run.model->eval();
   return run;
 }

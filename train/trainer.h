@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "models/ner_model.h"
 #include "train/checkpoint.h"
 #include "train/flat_adamw.h"
+#include "train/mixed_precision.h"
 #include "train/run_directory.h"
 #include "train/train_options.h"
 
@@ -27,6 +29,9 @@ struct TrainRequest {
   std::filesystem::path data;          // dataset file; on resume, empty means the run's own
   std::filesystem::path run_dir;       // created for a new run; the run to continue on resume
   bool resume = false;
+  // A pretraining run (`ner-train pretrain`) whose encoder a new run starts
+  // from; empty: random weights.
+  std::filesystem::path init;
   // Stop after this many steps in this invocation, saving the last
   // checkpoint as an interruption would (0: run to the end).
   std::int64_t stop_after_steps = 0;
@@ -53,6 +58,22 @@ TrainOutcome run_training(const TrainRequest& request);
 // groups, at the options' learning rate and weight decay. Re-points the
 // model's parameters into its flat buffer.
 std::unique_ptr<FlatAdamW> make_optimizer(NerModel& model, const TrainOptions& options);
+// The same over given weight-decay groups (another module's).
+std::unique_ptr<FlatAdamW> make_optimizer(const ParameterGroups& groups,
+                                          const TrainOptions& options);
+
+// One update from `loss`: backpropagation, then (with a loss scaler) unscaling,
+// clipping to `clip_norm` (0: none) and the optimizer step, skipped when the
+// scaled gradients are not finite; the scaler's state goes into `progress`.
+struct UpdateResult {
+  torch::Tensor grad_norm;  // undefined when not clipped
+  bool stepped = true;
+};
+UpdateResult backward_and_update(const torch::Tensor& loss, FlatAdamW& optimizer,
+                                 std::optional<LossScaler>& scaler, double clip_norm,
+                                 TrainingProgress& progress);
+// Puts a resumed run's loss scale back.
+void restore_scaler(std::optional<LossScaler>& scaler, const TrainingProgress& progress);
 
 // Throws ner::Error naming `path` when the dataset's windows are longer than
 // the model's positions, its piece ids fall outside the vocabulary, or a
