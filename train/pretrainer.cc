@@ -43,14 +43,6 @@ std::filesystem::path pretraining_info(const RunDirectory& run) {
   return run.root() / "pretraining.json";
 }
 
-nlohmann::json read_json(const std::filesystem::path& path) {
-  try {
-    return nlohmann::json::parse(read_file(path));
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(fmt::format("{}: not valid JSON: {}", path.string(), error.what()));
-  }
-}
-
 nlohmann::json read_pretraining_info(const RunDirectory& run) {
   const std::filesystem::path path = pretraining_info(run);
   if (!std::filesystem::exists(path)) {
@@ -59,7 +51,7 @@ nlohmann::json read_pretraining_info(const RunDirectory& run) {
                     "writes one)",
                     run.root().string()));
   }
-  const nlohmann::json info = read_json(path);
+  const nlohmann::json info = read_json_file(path);
   if (info.value("format", "") != kPretrainingRunFormat)
     throw Error(fmt::format("{}: not a pretraining run's pretraining.json", path.string()));
   return info;
@@ -131,7 +123,7 @@ class Pretrainer {
   void evaluate_and_checkpoint();
   PretrainOutcome finish();
   bool already_finished() const {
-    return progress_.finished && std::filesystem::exists(directory_.metrics());
+    return progress_.finished && directory_.read_metrics().has_value();
   }
 
   PretrainRequest request_;
@@ -392,21 +384,15 @@ PretrainOutcome Pretrainer::run() {
     PretrainOutcome outcome;
     outcome.finished = true;
     outcome.already_finished = true;
-    outcome.metrics = read_json(directory_.metrics());
+    outcome.metrics = *directory_.read_metrics();
     return outcome;
   }
   const TrainOptions& train = options_.train;
   display_.line(fmt::format(
       "{} a masked language model of {} parameters on {} ({} threads, {}): {} train windows "
       "({} pieces), {} held out, {} steps{}",
-      request_.resume ? "resuming" : "pretraining",
-      [&] {
-        std::int64_t count = 0;
-        for (const auto& parameter : model_->parameters())
-          count += parameter.numel();
-        return count;
-      }(),
-      device_.str(), threads_, precision_name(train.precision), train_windows_.size(),
+      request_.resume ? "resuming" : "pretraining", parameter_count(*model_), device_.str(),
+      threads_, precision_name(train.precision), train_windows_.size(),
       train_lengths_.window_offsets.back(), dev_windows_.size(), progress_.total_steps,
       request_.resume ? fmt::format(", from step {}", progress_.step) : std::string()));
   std::int64_t steps_this_run = 0;
@@ -525,16 +511,16 @@ PretrainedEncoder load_pretrained_encoder(const std::filesystem::path& run_dir, 
   const auto from = source->named_parameters();
   auto to = model->named_parameters();
   std::size_t copied = 0;
-  for (const TensorSpec& spec : model_spec(ner).tensors()) {
+  const ModelSpec spec_of_ner = model_spec(ner);
+  for (const TensorSpec& spec : spec_of_ner.tensors()) {
     if (spec.name.rfind("encoder.", 0) != 0 || spec.name.rfind("encoder.head.", 0) == 0) continue;
     torch::Tensor values = from[spec.name];
     // The mask piece's row has no use in NER.
-    if (spec.name == model_spec(ner).tokens.name) values = values.narrow(0, 0, ner.vocab_size);
+    if (spec.name == spec_of_ner.tokens.name) values = values.narrow(0, 0, ner.vocab_size);
     to[spec.name].copy_(values);
     ++copied;
   }
-  nlohmann::json metrics = nullptr;
-  if (std::filesystem::exists(run.metrics())) metrics = read_json(run.metrics());
+  const nlohmann::json metrics = run.read_metrics().value_or(nlohmann::json());
   PretrainedEncoder encoder;
   encoder.run_dir = std::filesystem::absolute(run_dir).lexically_normal();
   encoder.provenance = {

@@ -21,14 +21,6 @@ namespace {
 constexpr const char* kRunFormatName = "ner-ml-facts-run";
 constexpr int kRunFormatVersion = 1;
 
-nlohmann::json read_json_file(const std::filesystem::path& path) {
-  try {
-    return nlohmann::json::parse(read_file(path));
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(fmt::format("{}: not valid JSON: {}", path.string(), error.what()));
-  }
-}
-
 // " (process N)" when the lock file names a live process: the pid is only
 // written after locking, so it may be missing or a dead process's.
 std::string describe_holder(const std::string& lock_content) {
@@ -42,6 +34,14 @@ std::string describe_holder(const std::string& lock_content) {
 }
 
 }  // namespace
+
+nlohmann::json read_json_file(const std::filesystem::path& path) {
+  try {
+    return nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(fmt::format("{}: not valid JSON: {}", path.string(), error.what()));
+  }
+}
 
 RunLock::RunLock(RunLock&& other) noexcept : fd_(other.fd_) {
   other.fd_ = -1;

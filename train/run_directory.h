@@ -42,6 +42,9 @@ class RunLock {
   int fd_ = -1;
 };
 
+// Parses a JSON file of a run; throws ner::Error naming it when it cannot.
+nlohmann::json read_json_file(const std::filesystem::path& path);
+
 class RunDirectory {
  public:
   explicit RunDirectory(std::filesystem::path root) : root_(std::move(root)) {}

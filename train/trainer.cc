@@ -39,13 +39,6 @@ LabelSet dataset_label_set(const DatasetFile& dataset, const std::filesystem::pa
   return label_set;
 }
 
-std::int64_t parameter_count(torch::nn::Module& model) {
-  std::int64_t count = 0;
-  for (const auto& parameter : model.parameters())
-    count += parameter.numel();
-  return count;
-}
-
 std::string scored_on_note(const std::string& label_source) {
   if (label_source == "mixed")
     return "gold labels where a corpus has a gold twin, WEAK labels elsewhere (see per corpus)";
@@ -573,6 +566,13 @@ void restore_scaler(std::optional<LossScaler>& scaler, const TrainingProgress& p
   if (scaler && progress.loss_scale > 0)
     scaler->restore(progress.loss_scale, progress.scaler_clean_steps,
                     progress.scaler_skipped_steps);
+}
+
+std::int64_t parameter_count(torch::nn::Module& model) {
+  std::int64_t count = 0;
+  for (const auto& parameter : model.parameters())
+    count += parameter.numel();
+  return count;
 }
 
 std::unique_ptr<FlatAdamW> make_optimizer(NerModel& model, const TrainOptions& options) {

@@ -54,6 +54,9 @@ struct TrainOutcome {
 // non-finite loss in fp32/bf16 (the best checkpoint so far stays on disk).
 TrainOutcome run_training(const TrainRequest& request);
 
+// How many weights `model` trains.
+std::int64_t parameter_count(torch::nn::Module& model);
+
 // The optimizer ner-train trains `model` with: FlatAdamW over the weight-decay
 // groups, at the options' learning rate and weight decay. Re-points the
 // model's parameters into its flat buffer.
