@@ -132,6 +132,14 @@ class PretrainTest : public ::testing::Test {
     r.progress = ProgressStyle::kNone;
     return r;
   }
+  // The weights of a pretraining run's last checkpoint.
+  static MaskedLm weights(const std::string& run) {
+    const PretrainingCorpus corpus = read_pretraining_corpus(path("text.h5"));
+    const PretrainOptions options = load_pretrain_options(path(run) / "config.yaml", {});
+    MaskedLm model(masked_lm_config(options.train.model, corpus.vocab_size));
+    load_checkpoint(path(run) / "last.pt", *model, nullptr, false, torch::kCPU);
+    return model;
+  }
   static inline std::unique_ptr<testing::TempDir> directory_;
 };
 
@@ -168,19 +176,39 @@ TEST_F(PretrainTest, ResumedPretrainingEndsWithTheSameWeights) {
   ASSERT_TRUE(run_pretraining(rest).finished);
   EXPECT_TRUE(run_pretraining(rest).already_finished);
 
-  const auto weights = [&](const std::string& run) {
-    const PretrainingCorpus corpus = read_pretraining_corpus(path("text.h5"));
-    const PretrainOptions options = load_pretrain_options(path(run) / "config.yaml", {});
-    MaskedLm model(masked_lm_config(options.train.model, corpus.vocab_size));
-    load_checkpoint(path(run) / "last.pt", *model, nullptr, false, torch::kCPU);
-    return model;
-  };
   MaskedLm whole = weights("whole");
   MaskedLm pieces = weights("pieces");
   const auto expected = whole->named_parameters();
   const auto actual = pieces->named_parameters();
   for (const auto& item : expected)
     EXPECT_TRUE(torch::equal(item.value(), actual[item.key()])) << item.key();
+}
+
+TEST_F(PretrainTest, ContinuedPretrainingStartsFromTheOtherRunsWeights) {
+  ASSERT_TRUE(run_pretraining(request("first", {"train.max_steps=3"})).finished);
+  PretrainRequest next = request("next", {"train.max_steps=1", "train.lr=1e-12"});
+  next.init = path("first");
+  ASSERT_TRUE(run_pretraining(next).finished);
+
+  MaskedLm first = weights("first");
+  MaskedLm next_model = weights("next");
+  const auto after = next_model->named_parameters();
+  for (const auto& item : first->named_parameters())
+    EXPECT_TRUE(torch::allclose(after[item.key()], item.value(), 0, 1e-6)) << item.key();
+  const auto info =
+      nlohmann::json::parse(testing::read_text_file(path("next") / "pretraining.json"));
+  EXPECT_EQ(info["init"]["steps"], 3);
+  EXPECT_EQ(fs::path(info["init"]["run"].get<std::string>()), fs::absolute(path("first")));
+
+  PretrainRequest wider = request("wider", {"train.max_steps=1", "model.ffn=48"});
+  wider.init = path("first");
+  try {
+    run_pretraining(wider);
+    FAIL() << "other sizes must be refused";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("ffn"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(fs::exists(path("wider")));
 }
 
 TEST_F(PretrainTest, InitLoadsExactlyTheEncoderAndRefusesAnotherTokenizer) {
@@ -209,10 +237,7 @@ TEST_F(PretrainTest, InitLoadsExactlyTheEncoderAndRefusesAnotherTokenizer) {
   ner.progress = ProgressStyle::kNone;
   ASSERT_TRUE(run_training(ner).finished);
 
-  const PretrainingCorpus corpus = read_pretraining_corpus(path("text.h5"));
-  const PretrainOptions options = load_pretrain_options(path("encoder") / "config.yaml", {});
-  MaskedLm pretrained(masked_lm_config(options.train.model, corpus.vocab_size));
-  load_checkpoint(path("encoder") / "last.pt", *pretrained, nullptr, false, torch::kCPU);
+  MaskedLm pretrained = weights("encoder");
   // The NER run's weights before its first step: one step at lr 1e-12 moves
   // nothing measurable, so compare with a tolerance far below any init.
   const TrainedRun run =

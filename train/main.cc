@@ -228,10 +228,11 @@ int run_pretrain(PretrainCommand& command, const char* argv0) {
   }
   int status = ner::kExitSuccess;
   if (!command.resume.empty()) {
-    if (!request.run_dir.empty() || !request.config.empty() || !command.texts.empty())
+    if (!request.run_dir.empty() || !request.config.empty() || !command.texts.empty() ||
+        !request.init.empty())
       throw ner::Error(
-          "--resume continues a run with its own config and text: leave out --out, --config and "
-          "--text");
+          "--resume continues a run with its own config, text and weights: leave out --out, "
+          "--config, --text and --init");
     request.resume = true;
     request.run_dir = command.resume;
   } else {
@@ -255,6 +256,9 @@ int run_pretrain(PretrainCommand& command, const char* argv0) {
                        {"--out", request.data.string(), "--on-error", command.on_error});
       if (!request.config.empty())
         arguments.insert(arguments.end(), {"--config", request.config.string()});
+      // Continued pretraining must read the text as the run it continues did.
+      if (command.tokenizer.empty() && !request.init.empty())
+        command.tokenizer = ner::RunDirectory(request.init).tokenizer();
       if (!command.tokenizer.empty())
         arguments.insert(arguments.end(), {"--tokenizer", command.tokenizer.string()});
       if (command.max_documents > 0)
@@ -396,6 +400,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   pretrain_app->add_option("--out", pretrain.request.run_dir,
                            "Pretraining run directory to create");
+  pretrain_app
+      ->add_option("--init", pretrain.request.init,
+                   "Continue pretraining from this pretraining run's weights, with a new "
+                   "optimizer and schedule (its tokenizer reads --text)")
+      ->check(CLI::ExistingDirectory);
   pretrain_app
       ->add_option("--resume", pretrain.resume,
                    "Continue the pretraining run in this directory from its last.pt")

@@ -57,6 +57,42 @@ nlohmann::json read_pretraining_info(const RunDirectory& run) {
   return info;
 }
 
+// Starting from another run's weights needs its exact shapes; a mismatch
+// names the first size that differs and how to fix it.
+void require_same_sizes(const std::filesystem::path& run_dir, const ModelConfig& theirs,
+                        const ModelConfig& ours, const char* what_we_are) {
+  const auto differs = [&](const char* size, int their_value, int our_value) {
+    if (their_value != our_value) {
+      throw Error(fmt::format("{}: the pretrained encoder has {} {}, {} {}: set model.{} to {}",
+                              run_dir.string(), size, their_value, what_we_are, our_value, size,
+                              their_value));
+    }
+  };
+  differs("d_model", theirs.d_model, ours.d_model);
+  differs("layers", theirs.layers, ours.layers);
+  differs("heads", theirs.heads, ours.heads);
+  differs("ffn", theirs.ffn, ours.ffn);
+  differs("max_positions", theirs.max_positions, ours.max_positions);
+}
+
+// A pretraining run that another run may start from: it has a checkpoint,
+// and its tokenizer is `tokenizer_model`.
+nlohmann::json read_startable_run(const RunDirectory& run, const std::string& tokenizer_model,
+                                  const std::string& advice) {
+  nlohmann::json info = read_pretraining_info(run);
+  if (!run.has_started()) {
+    throw Error(fmt::format("{}: the pretraining run has no checkpoint yet (no last.pt)",
+                            run.root().string()));
+  }
+  if (run.read_tokenizer() != tokenizer_model) {
+    throw Error(fmt::format("{}: pretrained with another tokenizer than {}; {} {}",
+                            run.root().string(), advice.empty() ? "this text" : "the dataset's",
+                            advice.empty() ? "tokenize the text with --tokenizer" : advice,
+                            run.tokenizer().string()));
+  }
+  return info;
+}
+
 // Masks come from (seed, step) alone, so a resumed run masks exactly as an
 // uninterrupted one would without storing the generator.
 std::mt19937_64 masking_random(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) {
@@ -177,11 +213,27 @@ Pretrainer::Pretrainer(const PretrainRequest& request)
     options_ = load_pretrain_options(request.config, request.overrides);
     data_path_ = request.data;
   }
+  if (request.resume && !request.init.empty())
+    throw Error("--init starts a new run; a resumed run continues from its own last.pt");
   if (data_path_.empty()) throw Error("no text given: use --data TEXT.h5 or --text PATH");
   corpus_ = read_pretraining_corpus(data_path_);
   if (request.resume && directory_.read_tokenizer() != corpus_.tokenizer_model) {
     throw Error(fmt::format("{}: tokenized with another tokenizer than the run's {}",
                             data_path_.string(), directory_.tokenizer().string()));
+  }
+  nlohmann::json init_info;  // of the run this one starts from, if any
+  if (!request.resume && !request.init.empty()) {
+    const RunDirectory init(request.init);
+    const nlohmann::json theirs = read_startable_run(init, corpus_.tokenizer_model, "");
+    const PretrainOptions their_options = load_pretrain_options(init.config(), {});
+    require_same_sizes(request.init,
+                       masked_lm_config(their_options.train.model, corpus_.vocab_size),
+                       masked_lm_config(options_.train.model, corpus_.vocab_size), "this run");
+    const nlohmann::json metrics = init.read_metrics().value_or(nlohmann::json::object());
+    init_info = {{"run", std::filesystem::absolute(request.init).lexically_normal().string()},
+                 {"data", theirs.value("data", "")},
+                 {"dev_loss", metrics.value("dev_loss", nlohmann::json())}};
+    if (theirs.contains("init")) init_info["init"] = theirs["init"];
   }
   // Every k-th window is held out: a fixed, spread-out sample of the text.
   const std::size_t every =
@@ -213,23 +265,22 @@ Pretrainer::Pretrainer(const PretrainRequest& request)
   masking_.mask_id = corpus_.vocab_size;
   masking_.vocab_size = corpus_.vocab_size;
 
+  nlohmann::json run_info;  // pretraining.json of a new run, written once its weights are set
   if (!request.resume) {
     std::error_code error;
     std::filesystem::remove(directory_.log(), error);
-    const nlohmann::json run_info = {
-        {"format", kPretrainingRunFormat},
-        {"format_version", 1},
-        {"version", NER_VERSION},
-        {"data", std::filesystem::absolute(data_path_).lexically_normal().string()},
-        {"sources", corpus_.sources},
-        {"source_documents", corpus_.source_documents},
-        {"documents", corpus_.documents},
-        {"text_bytes", corpus_.text_bytes},
-        {"pieces", corpus_.piece_count()},
-        {"vocab_size", corpus_.vocab_size},
-        {"train_windows", train_windows_.size()},
-        {"dev_windows", dev_windows_.size()}};
-    write_file_atomically(pretraining_info(directory_), run_info.dump(2) + "\n");
+    run_info = {{"format", kPretrainingRunFormat},
+                {"format_version", 1},
+                {"version", NER_VERSION},
+                {"data", std::filesystem::absolute(data_path_).lexically_normal().string()},
+                {"sources", corpus_.sources},
+                {"source_documents", corpus_.source_documents},
+                {"documents", corpus_.documents},
+                {"text_bytes", corpus_.text_bytes},
+                {"pieces", corpus_.piece_count()},
+                {"vocab_size", corpus_.vocab_size},
+                {"train_windows", train_windows_.size()},
+                {"dev_windows", dev_windows_.size()}};
     write_file_atomically(directory_.config(), to_yaml(options_));
     write_file_atomically(directory_.tokenizer(), corpus_.tokenizer_model);
     // Train with exactly the values a resumed session reads back.
@@ -248,6 +299,14 @@ Pretrainer::Pretrainer(const PretrainRequest& request)
   }
   torch::manual_seed(train.seed);
   model_ = MaskedLm(masked_lm_config(train.model, corpus_.vocab_size));
+  if (!request.resume && !request.init.empty()) {
+    // On resume the starting weights are already part of last.pt.
+    init_info["steps"] = load_checkpoint(RunDirectory(request.init).last_checkpoint(), *model_,
+                                         nullptr, false, torch::kCPU)
+                             .step;
+    run_info["init"] = init_info;
+  }
+  if (!request.resume) write_file_atomically(pretraining_info(directory_), run_info.dump(2) + "\n");
   model_->to(device_);
   optimizer_ = make_optimizer(weight_decay_groups(*model_, model_->config()), train);
   if (train.precision == Precision::kFp16) scaler_.emplace();
@@ -460,50 +519,20 @@ PretrainOutcome Pretrainer::finish() {
 
 PretrainOutcome run_pretraining(const PretrainRequest& request) {
   const RunDirectory directory(request.run_dir);
-  const bool new_directory = !std::filesystem::exists(directory.root());
-  const RunLock lock = directory.lock();
   std::optional<Pretrainer> pretrainer;
-  try {
-    pretrainer.emplace(request);
-  } catch (const Error&) {
-    std::error_code ignored;
-    if (new_directory && !directory.has_started())
-      std::filesystem::remove_all(directory.root(), ignored);
-    throw;
-  }
+  const RunLock lock = directory.lock_and_set_up([&] { pretrainer.emplace(request); });
   return pretrainer->run();
 }
 
 PretrainedEncoder load_pretrained_encoder(const std::filesystem::path& run_dir, NerModel& model,
                                           const std::string& tokenizer_model) {
   const RunDirectory run(run_dir);
-  const nlohmann::json info = read_pretraining_info(run);
-  if (!run.has_started()) {
-    throw Error(fmt::format("{}: the pretraining run has no checkpoint yet (no last.pt)",
-                            run_dir.string()));
-  }
-  if (run.read_tokenizer() != tokenizer_model) {
-    throw Error(fmt::format(
-        "{}: pretrained with another tokenizer than the dataset's; prepare the dataset with "
-        "--tokenizer {}",
-        run_dir.string(), run.tokenizer().string()));
-  }
+  const nlohmann::json info =
+      read_startable_run(run, tokenizer_model, "prepare the dataset with --tokenizer");
   const PretrainOptions options = load_pretrain_options(run.config(), {});
   const ModelConfig& ner = model->config();
   const ModelConfig pretrained = masked_lm_config(options.train.model, ner.vocab_size);
-  const auto differs = [&](const char* what, int theirs, int ours) {
-    if (theirs != ours) {
-      throw Error(
-          fmt::format("{}: the pretrained encoder has {} {}, this model {}: set model.{} "
-                      "to {} (or pretrain again)",
-                      run_dir.string(), what, theirs, ours, what, theirs));
-    }
-  };
-  differs("d_model", pretrained.d_model, ner.d_model);
-  differs("layers", pretrained.layers, ner.layers);
-  differs("heads", pretrained.heads, ner.heads);
-  differs("ffn", pretrained.ffn, ner.ffn);
-  differs("max_positions", pretrained.max_positions, ner.max_positions);
+  require_same_sizes(run_dir, pretrained, ner, "this model");
   MaskedLm source(pretrained);
   const TrainingProgress progress =
       load_checkpoint(run.last_checkpoint(), *source, nullptr, false, torch::kCPU);
@@ -536,6 +565,7 @@ PretrainedEncoder load_pretrained_encoder(const std::filesystem::path& run_dir, 
        metrics.is_object() ? metrics.value("dev_loss", nlohmann::json()) : nlohmann::json()},
       {"train_loss",
        metrics.is_object() ? metrics.value("train_loss", nlohmann::json()) : nlohmann::json()}};
+  if (info.contains("init")) encoder.provenance["init"] = info["init"];
   return encoder;
 }
 

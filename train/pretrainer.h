@@ -18,6 +18,9 @@ struct PretrainRequest {
   std::vector<std::string> overrides;  // "section.key=value", applied last
   std::filesystem::path data;          // from `ner-train prepare-text`; on resume, the run's own
   std::filesystem::path run_dir;
+  // Continue pretraining from this pretraining run's weights (encoder and
+  // head) with a fresh optimizer and schedule; same tokenizer and sizes.
+  std::filesystem::path init;
   bool resume = false;
   std::int64_t stop_after_steps = 0;  // 0: run to the end
   ProgressStyle progress = ProgressStyle::kAuto;

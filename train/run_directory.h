@@ -71,6 +71,25 @@ class RunDirectory {
   // Creates the directory if needed and locks it for this process. Throws
   // ner::Error when another live process holds it, naming that process.
   RunLock lock() const;
+  // Locks the directory and sets the run up with `set_up`. When `set_up`
+  // throws (a bad dataset, config or --init), a directory this call created
+  // is removed again unless a checkpoint reached it: a refused command leaves
+  // nothing behind.
+  template <typename SetUp>
+  RunLock lock_and_set_up(SetUp&& set_up) const {
+    const bool created = !std::filesystem::exists(root_);
+    RunLock held = lock();
+    try {
+      set_up();
+    } catch (...) {
+      if (created && !has_started()) {
+        std::error_code ignored;
+        std::filesystem::remove_all(root_, ignored);
+      }
+      throw;
+    }
+    return held;
+  }
 
   // A run to resume: one that has written its last checkpoint.
   bool has_started() const;

@@ -593,19 +593,8 @@ TrainOutcome run_training(const TrainRequest& request) {
     throw Error(fmt::format("{}: no such run directory to resume", directory.root().string()));
   // Held until training and export are done: a second run on the same
   // directory would interleave its checkpoints and log with ours.
-  const bool new_directory = !std::filesystem::exists(directory.root());
-  const RunLock lock = directory.lock();
   std::optional<Trainer> trainer;
-  try {
-    trainer.emplace(request);
-  } catch (const Error&) {
-    // Refused before it started (bad dataset, bad config): leave no folder
-    // behind that the refused command created.
-    std::error_code ignored;
-    if (new_directory && !directory.has_started())
-      std::filesystem::remove_all(directory.root(), ignored);
-    throw;
-  }
+  const RunLock lock = directory.lock_and_set_up([&] { trainer.emplace(request); });
   TrainOutcome outcome = trainer->run();
   // A finished run is exported once; resuming it again exports only a model
   // file that has gone missing.
