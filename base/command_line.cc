@@ -6,19 +6,85 @@
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "base/error.h"
 
 namespace ner {
 
+namespace {
+
+bool names_an_option(const CLI::App& app, const std::string& name) {
+  if (app.get_option_no_throw(name) != nullptr) return true;
+  for (const CLI::App* subcommand : app.get_subcommands({}))
+    if (names_an_option(*subcommand, name)) return true;
+  return false;
+}
+
+// The first argument that looks like an option but is none of `app` or its
+// subcommands ("--bogus", "-x"); a negative number is a value, not an option.
+std::optional<std::string> unknown_option(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view argument = argv[i];
+    if (argument == "--") break;
+    if (argument.size() < 2 || argument[0] != '-' || argument[1] == '.' ||
+        (argument[1] >= '0' && argument[1] <= '9'))
+      continue;
+    const std::string name(argument[1] == '-' ? argument.substr(0, argument.find('='))
+                                              : argument.substr(0, 2));
+    if (!names_an_option(app, name)) return name;
+  }
+  return std::nullopt;
+}
+
+std::string subcommand_names(const CLI::App& app) {
+  std::string names;
+  for (const CLI::App* subcommand : app.get_subcommands({}))
+    names += (names.empty() ? "" : ", ") + subcommand->get_name();
+  return names;
+}
+
+// A usage error found before CLI11 parses, which would otherwise answer a
+// mistyped subcommand followed by --help with the top-level help and exit 0.
+std::optional<std::string> subcommand_error(const CLI::App& app, int argc, char** argv) {
+  if (app.get_subcommands({}).empty()) return std::nullopt;
+  // An app that takes positional arguments reads a bare word as one of them.
+  if (!app.get_options([](const CLI::Option* option) { return option->get_positional(); }).empty())
+    return std::nullopt;
+  if (argc < 2) {
+    if (app.get_require_subcommand_min() == 0) return std::nullopt;
+    return fmt::format("give a subcommand: {}", subcommand_names(app));
+  }
+  const std::string first = argv[1];
+  if (first.empty() || first[0] == '-') return std::nullopt;
+  for (const CLI::App* subcommand : app.get_subcommands({}))
+    if (subcommand->check_name(first)) return std::nullopt;
+  return fmt::format("no subcommand '{}'; the subcommands are: {}", first, subcommand_names(app));
+}
+
+}  // namespace
+
 int run_command_line(CLI::App& app, int argc, char** argv, const std::function<int()>& dispatch) {
+  if (const auto error = subcommand_error(app, argc, argv)) {
+    fmt::print(stderr, "{}: error: {} (see --help)\n", app.get_name(), *error);
+    return kExitError;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     // --help and --version are answered by CLI11; a usage error is one line
     // like every other error.
     if (error.get_exit_code() == 0) return app.exit(error) == 0 ? kExitSuccess : kExitError;
-    fmt::print(stderr, "{}: error: {} (see --help)\n", app.get_name(), error.what());
+    // CLI11 checks required options before unknown ones, so `--bogus` would
+    // otherwise be reported as some other option missing.
+    const std::optional<std::string> unknown = unknown_option(app, argc, argv);
+    if (unknown) {
+      fmt::print(stderr, "{}: error: unknown option {} (see --help)\n", app.get_name(), *unknown);
+    } else {
+      fmt::print(stderr, "{}: error: {} (see --help)\n", app.get_name(), error.what());
+    }
     return kExitError;
   }
   try {

@@ -1,6 +1,7 @@
 // ner-tag: tags raw papers with an exported model and writes them inline, as
 // JSON lines, CoNLL columns or an HTML view. No LibTorch in this process.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -90,6 +91,12 @@ void check_out_apart_from_inputs(const TagOptions& options,
 }
 
 std::string read_standard_input() {
+  // Nothing typed yet looks like a hang; say what is being waited for.
+  if (::isatty(STDIN_FILENO) != 0) {
+    fmt::print(stderr,
+               "ner-tag: reading standard input: type or paste the text, then Ctrl-D (or give "
+               "files and directories as arguments)\n");
+  }
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 }
 

@@ -340,6 +340,39 @@ TEST(CommandLine, CountsMustBeWholeNumbersInRange) {
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
 
+// A mistyped subcommand or option is named as such, never answered with help
+// and exit 0 or with a complaint about some other option.
+TEST(CommandLine, MistakesAreNamedAsTheyWereTyped) {
+  const auto subcommand = run_command(corpus_tool() + " no-such-command --help");
+  EXPECT_EQ(subcommand.exit_code, 2);
+  EXPECT_EQ(subcommand.out, "");
+  EXPECT_NE(subcommand.err.find("no subcommand 'no-such-command'; the subcommands are: "),
+            std::string::npos)
+      << subcommand.err;
+  EXPECT_NE(subcommand.err.find("stats"), std::string::npos) << subcommand.err;
+  const auto none = run_command(corpus_tool());
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("give a subcommand: "), std::string::npos) << none.err;
+
+  for (const std::string& tool : {std::string(NER_TAG_BIN), std::string(NER_EVAL_BIN)}) {
+    const auto bogus = run_command(tool + " --bogus");
+    EXPECT_EQ(bogus.exit_code, 2);
+    EXPECT_NE(bogus.err.find("error: unknown option --bogus (see --help)"), std::string::npos)
+        << tool << ": " << bogus.err;
+    const auto with_value = run_command(tool + " --bogus=3 -q");
+    EXPECT_NE(with_value.err.find("unknown option --bogus"), std::string::npos) << with_value.err;
+  }
+  const auto short_flag = run_command(std::string(NER_TAG_BIN) + " -m model.nerm -q");
+  EXPECT_NE(short_flag.err.find("unknown option -q"), std::string::npos) << short_flag.err;
+  // A negative number is a value (CountsMustBeWholeNumbersInRange checks
+  // that "--threads -1" keeps its own message).
+  const auto stats = run_command(corpus_tool() + " stats");
+  EXPECT_EQ(stats.exit_code, 2);
+  EXPECT_NE(stats.err.find("give a corpus INPUT (a directory or file) or --dataset FILE.h5"),
+            std::string::npos)
+      << stats.err;
+}
+
 // ner-corpus generate writes one corpus: a used folder is refused, and with
 // --force its old documents go first (other files stay).
 TEST(NerCorpusCli, GenerateReplacesAnOldCorpusOnlyWithForce) {

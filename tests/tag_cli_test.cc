@@ -159,6 +159,19 @@ TEST_F(TagCliTest, StandardInputToStandardOutput) {
   const auto empty = run_command(tag("< /dev/null"));
   EXPECT_EQ(empty.exit_code, 0) << empty.err;
   EXPECT_EQ(empty.out, "");
+  EXPECT_EQ(empty.err.find("reading standard input"), std::string::npos) << empty.err;
+}
+
+// On a terminal nothing typed looks like a hang: ner-tag says it is reading.
+// `script` (util-linux) gives it a terminal whose input ends at once.
+TEST_F(TagCliTest, StandardInputOnATerminalSaysItIsWaiting) {
+  if (run_command("command -v script").exit_code != 0) GTEST_SKIP() << "no `script` here";
+  const auto terminal = run_command("script -qec \"" + tag("--progress none") + "\" /dev/null");
+  EXPECT_EQ(terminal.exit_code, 0) << terminal.err;
+  EXPECT_NE(terminal.out.find("ner-tag: reading standard input: type or paste the text, then "
+                              "Ctrl-D"),
+            std::string::npos)
+      << terminal.out << terminal.err;
 }
 
 TEST_F(TagCliTest, EveryFormatParses) {

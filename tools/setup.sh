@@ -16,7 +16,7 @@ NER_PACKAGES=(
   libtorch-dev libopenblas0-pthread libblas-dev
   libsentencepiece-dev libhdf5-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libicu-dev
+  libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libicu-dev
 )
 
 ner_log() { printf '==> %s\n' "$*" >&2; }

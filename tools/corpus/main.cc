@@ -30,8 +30,10 @@ struct StatsOptions {
 };
 
 int run_stats(const StatsOptions& options) {
-  if (options.input.empty() == options.dataset.empty()) {
-    throw ner::Error("stats needs a corpus INPUT or --dataset FILE.h5, not both");
+  if (options.input.empty() && options.dataset.empty())
+    throw ner::Error("stats: give a corpus INPUT (a directory or file) or --dataset FILE.h5");
+  if (!options.input.empty() && !options.dataset.empty()) {
+    throw ner::Error("stats: give a corpus INPUT or --dataset FILE.h5, not both");
   }
   if (!options.dataset.empty()) {
     const ner::DatasetFile dataset = ner::read_dataset_file(options.dataset);
