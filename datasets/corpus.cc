@@ -1,6 +1,7 @@
 #include "datasets/corpus.h"
 
 #include <fmt/format.h>
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <system_error>
@@ -26,11 +27,20 @@ std::string unreachable_reason(const fs::path& path, const std::error_code& erro
   return fmt::format("{}: {}", path.string(), error.message());
 }
 
-// Adds the *.txt files under `directory` to `listing`; what cannot be read
-// (a subfolder that cannot be listed, a *.txt link that leads nowhere) goes
-// to its unreadable entries, so the caller's error policy decides. A root
-// that cannot be listed holds no corpus at all: that throws ner::Error.
-void collect_txt_files(const fs::path& directory, CorpusListing& listing, bool root) {
+bool matches_any(const std::vector<std::string>& globs, const fs::path& file) {
+  const std::string name = file.filename().string();
+  return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) {
+    return ::fnmatch(glob.c_str(), name.c_str(), FNM_PERIOD) == 0;
+  });
+}
+
+// Adds the files under `directory` whose names match `globs` to `listing`;
+// what cannot be read (a subfolder that cannot be listed, a matching link that
+// leads nowhere) goes to its unreadable entries, so the caller's error policy
+// decides. A root that cannot be listed holds no corpus at all: that throws
+// ner::Error.
+void collect_files(const fs::path& directory, const std::vector<std::string>& globs,
+                   CorpusListing& listing, bool root) {
   std::error_code error;
   fs::directory_iterator it(directory, error);
   if (error && root)
@@ -43,9 +53,12 @@ void collect_txt_files(const fs::path& directory, CorpusListing& listing, bool r
     const fs::file_status status = fs::status(entry.path(), status_error);
     // Links to directories are not followed: they could form cycles.
     if (fs::is_directory(status)) {
-      if (!is_link) collect_txt_files(entry.path(), listing, false);
-    } else if (entry.path().extension() != ".txt") {
-      continue;
+      if (!is_link) collect_files(entry.path(), globs, listing, false);
+    } else if (!matches_any(globs, entry.path())) {
+      if (fs::is_regular_file(status)) {
+        const std::string extension = entry.path().extension().string();
+        ++listing.other_files[extension.empty() ? "(no extension)" : "*" + extension];
+      }
     } else if (status_error) {
       listing.unreadable.push_back(
           {entry.path().string(), unreachable_reason(entry.path(), status_error)});
@@ -69,6 +82,10 @@ OnError parse_on_error(std::string_view name) {
 }
 
 CorpusListing list_corpus(const fs::path& root) {
+  return list_corpus(root, {"*.txt"});
+}
+
+CorpusListing list_corpus(const fs::path& root, const std::vector<std::string>& globs) {
   std::error_code error;
   const fs::file_status status = fs::status(root, error);
   if (error && error != std::errc::no_such_file_or_directory)
@@ -84,7 +101,7 @@ CorpusListing list_corpus(const fs::path& root) {
     listing.files.push_back(root);
     return listing;
   }
-  collect_txt_files(root, listing, true);
+  collect_files(root, globs, listing, true);
   std::vector<std::pair<std::string, fs::path>> named;
   named.reserve(listing.files.size());
   for (fs::path& file : listing.files)

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ struct CorpusReport {
 
 struct CorpusListing {
   std::vector<std::filesystem::path> files;
+  // Regular files passed over because their names match no glob, counted
+  // per extension ("*.md"), for messages that say what else was there.
+  std::map<std::string, std::size_t> other_files;
   // What could not be read: a *.txt symbolic link that leads nowhere or into
   // a loop, a subfolder that cannot be listed; each with its reason.
   std::vector<SkippedDocument> unreadable;
@@ -49,6 +53,9 @@ struct CorpusListing {
 // file, whatever its extension. Throws ner::Error if `root` is missing (or a
 // link that leads nowhere) or cannot be listed.
 CorpusListing list_corpus(const std::filesystem::path& root);
+// The same for the files whose names match one of `globs` (fnmatch(3) on the
+// file name; a leading dot must be matched explicitly) instead of *.txt.
+CorpusListing list_corpus(const std::filesystem::path& root, const std::vector<std::string>& globs);
 
 // The same, throwing ner::Error for the first entry that cannot be read.
 std::vector<std::filesystem::path> list_corpus_files(const std::filesystem::path& root);

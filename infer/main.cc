@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -38,6 +39,7 @@ struct TagOptions {
   std::string format = "inline";
   std::string out;
   std::vector<std::string> inputs;
+  std::vector<std::string> globs = {"*.txt"};
   int threads = 0;
   std::size_t batch_size = 32;
   ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
@@ -53,25 +55,69 @@ struct InputDocument {
   std::string shown() const { return path.empty() ? "<stdin>" : path.string(); }
 };
 
+// What a directory holds besides the files chosen: "3 *.md, 1 *.pdf".
+std::string other_files_text(const std::map<std::string, std::size_t>& other_files) {
+  std::string text;
+  for (const auto& [extension, count] : other_files)
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", count, extension);
+  return text;
+}
+
+// A glob for the kind of file a directory holds most of (every file when
+// none of them has an extension).
+std::string most_common_kind(const std::map<std::string, std::size_t>& other_files) {
+  std::string kind = "*";
+  std::size_t most = 0;
+  for (const auto& [extension, count] : other_files) {
+    if (extension.rfind("*.", 0) == 0 && count > most) {
+      kind = extension;
+      most = count;
+    }
+  }
+  return kind;
+}
+
 // Every document the inputs name, in order; an input that does not exist or
 // cannot be listed, and a file of it that cannot be reached, go to `skip`.
+// A directory is searched for files whose names match `globs`; how many
+// matched goes to `note`, and a directory where none did is an error.
 std::vector<InputDocument> collect_inputs(const std::vector<std::string>& inputs,
-                                          const std::function<void(const std::string&)>& skip) {
+                                          const std::vector<std::string>& globs,
+                                          const std::function<void(const std::string&)>& skip,
+                                          const std::function<void(const std::string&)>& note) {
   std::vector<InputDocument> documents;
+  const std::string wanted = fmt::format("{}", fmt::join(globs, " or "));
   for (const std::string& input : inputs) {
     if (input == kStandardInput) {
       documents.push_back({"stdin", {}});
       continue;
     }
+    ner::CorpusListing listing;
     try {
-      const ner::CorpusListing listing = ner::list_corpus(input);
-      for (const ner::SkippedDocument& unreadable : listing.unreadable)
-        skip(unreadable.reason);
-      for (const fs::path& file : listing.files)
-        documents.push_back({ner::corpus_document_name(input, file), file});
+      listing = ner::list_corpus(input, globs);
     } catch (const ner::Error& failure) {
       skip(failure.what());
+      continue;
     }
+    std::error_code not_a_directory;
+    if (fs::is_directory(input, not_a_directory)) {
+      if (listing.files.empty() && listing.unreadable.empty()) {
+        throw ner::Error(fmt::format(
+            "{}: no file matches {}{}", input, wanted,
+            listing.other_files.empty()
+                ? std::string(" (the directory holds no files)")
+                : fmt::format(" (it holds {}); choose the files with --glob, e.g. --glob '{}'",
+                              other_files_text(listing.other_files),
+                              most_common_kind(listing.other_files))));
+      }
+      note(fmt::format("{}: {} file{} match{} {}", input, listing.files.size(),
+                       listing.files.size() == 1 ? "" : "s", listing.files.size() == 1 ? "es" : "",
+                       wanted));
+    }
+    for (const ner::SkippedDocument& unreadable : listing.unreadable)
+      skip(unreadable.reason);
+    for (const fs::path& file : listing.files)
+      documents.push_back({ner::corpus_document_name(input, file), file});
   }
   return documents;
 }
@@ -267,7 +313,8 @@ int run_tag(const TagOptions& options) {
   SkipReport skip(display);
   const std::vector<InputDocument> documents = collect_inputs(
       options.inputs.empty() ? std::vector<std::string>{kStandardInput} : options.inputs,
-      [&](const std::string& reason) { skip(reason); });
+      options.globs, [&](const std::string& reason) { skip(reason); },
+      [&](const std::string& text) { display.line(text); });
   check_out_apart_from_inputs(options, documents);
   OutputSink sink(format, options.out);
   const TagTotals totals = tag_documents(tagger, documents, format, sink, display, skip);
@@ -289,8 +336,9 @@ int main(int argc, char** argv) {
                "ner-tag"};
   app.set_version_flag("--version", std::string("ner-tag ") + NER_VERSION);
   app.footer(
-      "Inputs are files, directories (every *.txt under them) or - for standard input (the\n"
-      "default). Without --out, results go to standard output; --out may not be, hold or lie\n"
+      "Inputs are files, directories (every file under them whose name matches --glob) or -\n"
+      "for standard input (the default). Without --out, results go to standard output; --out may "
+      "not be, hold or lie\n"
       "inside an input.\n"
       "Exit status: 0 success, 1 some inputs were skipped (reported on stderr), 2 error.");
   TagOptions options;
@@ -315,6 +363,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"eigen", "blas"}));
   ner::add_progress_option(app, options.progress, "a summary line when writing to --out");
   app.add_flag("--info", options.info, "Print the model's config, labels and provenance, and exit");
+  app.add_option("--glob,-g", options.globs,
+                 "Files to tag in input directories, by name (repeatable; a file named as an "
+                 "input is always tagged)")
+      ->allow_extra_args(false)
+      ->capture_default_str();
   app.add_option("inputs", options.inputs, "Files, directories, or - for standard input");
   return ner::run_command_line(app, argc, argv, [&] { return run_tag(options); });
 }

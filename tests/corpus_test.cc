@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,26 @@ TEST(Corpus, ListsTxtFilesRecursivelyInAStableOrder) {
   EXPECT_EQ(names_of(documents),
             (std::vector<std::string>{"A.txt", "a/b.txt", "a/deep/er/x.txt", "a/z.txt", "b.txt"}));
   EXPECT_EQ(documents[1].text, "ab");
+}
+
+TEST(Corpus, GlobsChooseFilesByNameAndTheRestIsCounted) {
+  testing::TempDir dir;
+  dir.write("paper.md", "m");
+  dir.write("a/notes.MD", "M");
+  dir.write("a/deep/talk.md", "t");
+  dir.write("a/b.txt", "b");
+  dir.write("a/.hidden.md", "h");
+  dir.write("README", "r");
+  const CorpusListing markdown = list_corpus(dir.path(), {"*.md"});
+  std::vector<std::string> names;
+  for (const auto& file : markdown.files)
+    names.push_back(corpus_document_name(dir.path(), file));
+  EXPECT_EQ(names, (std::vector<std::string>{"a/deep/talk.md", "paper.md"}));
+  const std::map<std::string, std::size_t> others = {
+      {"(no extension)", 1}, {"*.MD", 1}, {"*.md", 1}, {"*.txt", 1}};
+  EXPECT_EQ(markdown.other_files, others);  // a leading dot is matched only explicitly
+  EXPECT_EQ(list_corpus(dir.path(), {"*.md", "*.MD", "*.txt"}).files.size(), 4u);
+  EXPECT_EQ(list_corpus(dir.path()).files.size(), 1u);  // *.txt
 }
 
 TEST(Corpus, SingleFileRoot) {

@@ -174,6 +174,34 @@ TEST_F(TagCliTest, StandardInputOnATerminalSaysItIsWaiting) {
       << terminal.out << terminal.err;
 }
 
+// A directory of other files is not silently nothing: --glob chooses them,
+// the count is said, and no match is an error that says what is there.
+TEST_F(TagCliTest, GlobChoosesTheFilesOfADirectory) {
+  const testing::TempDir dir;
+  dir.write("papers/a.md", "GPT-3 has 175B parameters.\n");
+  dir.write("papers/sub/b.md", "It was trained in 2020.\n");
+  dir.write("papers/c.pdf", "%PDF-1.4\n");
+  const fs::path papers = dir.path() / "papers";
+  const auto none = run_command(tag(shell_quoted(papers)));
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("papers: no file matches *.txt (it holds 2 *.md, 1 *.pdf); choose the "
+                          "files with --glob, e.g. --glob '*.md'"),
+            std::string::npos)
+      << none.err;
+  EXPECT_EQ(none.out, "");
+  const auto markdown = run_command(tag("--glob '*.md' --progress lines " + shell_quoted(papers)));
+  EXPECT_EQ(markdown.exit_code, 0) << markdown.err;
+  EXPECT_NE(markdown.err.find("papers: 2 files match *.md"), std::string::npos) << markdown.err;
+  EXPECT_NE(markdown.out.find("parameters."), std::string::npos);
+  EXPECT_NE(markdown.out.find("trained in "), std::string::npos);
+  // A file named as an input is tagged whatever its name.
+  const auto named = run_command(tag(shell_quoted(papers / "a.md")));
+  EXPECT_EQ(named.exit_code, 0) << named.err;
+  EXPECT_NE(named.out.find("parameters."), std::string::npos);
+  const auto empty = run_command(tag(shell_quoted(dir.path() / "papers" / "sub" / "none")));
+  EXPECT_EQ(empty.exit_code, 1);  // a missing input is skipped and reported
+}
+
 TEST_F(TagCliTest, EveryFormatParses) {
   const auto jsonl = run_command(tag("--format jsonl " + shell_quoted(path("raw"))));
   ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
