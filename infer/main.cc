@@ -11,6 +11,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,7 @@ struct TagOptions {
   ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
   std::string gemm;
   bool info = false;
+  bool json = false;
 };
 
 struct InputDocument {
@@ -176,18 +178,96 @@ void write_to_stdout(const std::string& text) {
   if (std::ferror(stdout)) throw ner::Error("cannot write to standard output");
 }
 
-void print_info(const ner::ModelFile& model, const std::string& path) {
+// A provenance value, or what to show when an older file lacks it.
+std::string text_at(const nlohmann::json& json, const nlohmann::json::json_pointer& where) {
+  if (!json.contains(where)) return "?";
+  const nlohmann::json& value = json.at(where);
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+double number_at(const nlohmann::json& json, const nlohmann::json::json_pointer& where) {
+  return json.contains(where) && json.at(where).is_number() ? json.at(where).get<double>() : -1;
+}
+
+std::string score_text(double value) {
+  return value < 0 ? "?" : fmt::format("{:.3f}", value);
+}
+
+// Everything the file says, as one JSON object (--info --json).
+nlohmann::json info_json(const ner::ModelFile& model, const std::string& path) {
   const ner::ModelConfig& c = model.config;
-  fmt::print("model file  {} (format version {})\n", path, model.format_version);
-  fmt::print("network     d_model {}, {} layers, {} heads, ffn {}, {} positions, {} decoder\n",
-             c.d_model, c.layers, c.heads, c.ffn, c.max_positions, ner::decoder_name(c.decoder));
-  fmt::print("labels      {} ({}): {}\n", model.label_names.size(), model.tag_scheme,
-             fmt::join(model.label_names, " "));
-  fmt::print("windows     {} pieces, stride {}; vocabulary {}\n", model.max_len, model.stride,
-             c.vocab_size);
-  fmt::print("weights     {} tensors stored as {}\n", model.weights.size(),
+  return {{"file", path},
+          {"format_version", model.format_version},
+          {"network",
+           {{"d_model", c.d_model},
+            {"layers", c.layers},
+            {"heads", c.heads},
+            {"ffn", c.ffn},
+            {"max_positions", c.max_positions},
+            {"vocab_size", c.vocab_size},
+            {"decoder", ner::decoder_name(c.decoder)}}},
+          {"tag_scheme", model.tag_scheme},
+          {"labels", model.label_names},
+          {"max_len", model.max_len},
+          {"stride", model.stride},
+          {"weights", model.storage == ner::WeightStorage::kFp16 ? "fp16" : "fp32"},
+          {"provenance", model.provenance}};
+}
+
+// A screenful: what it finds, how big it is, how well it did, what it
+// learnt from and when (the rest under --json).
+void print_info(const ner::ModelFile& model, const std::string& path) {
+  using Pointer = nlohmann::json::json_pointer;
+  const ner::ModelConfig& c = model.config;
+  const nlohmann::json& provenance = model.provenance;
+  std::vector<std::string> types;
+  for (const std::string& label : model.label_names) {
+    if (label.size() > 2 && label[1] == '-' && (label[0] == 'B' || label[0] == 'U') &&
+        std::find(types.begin(), types.end(), label.substr(2)) == types.end())
+      types.push_back(label.substr(2));
+  }
+  std::size_t weights = 0;
+  for (const auto& [name, tensor] : model.weights)
+    weights += tensor.values.size();
+  std::error_code no_size;
+  const auto bytes = fs::file_size(path, no_size);
+  fmt::print("model file   {} (format {}, {:.1f} MB, {} weights)\n", path, model.format_version,
+             no_size ? 0.0 : static_cast<double>(bytes) / 1e6,
              model.storage == ner::WeightStorage::kFp16 ? "fp16" : "fp32");
-  fmt::print("provenance  {}\n", model.provenance.dump(2));
+  fmt::print("finds        {} ({} tags)\n", fmt::join(types, ", "), model.tag_scheme);
+  fmt::print(
+      "size         {:.2f}M weights: {} layers of {}, {} heads, {} decoder; windows of {} "
+      "pieces, vocabulary {}\n",
+      static_cast<double>(weights) / 1e6, c.layers, c.d_model, c.heads,
+      ner::decoder_name(c.decoder), model.max_len, c.vocab_size);
+  const Pointer test("/held_out/test");
+  if (provenance.contains(test)) {
+    std::vector<std::string> per_type;
+    for (const std::string& type : types) {
+      per_type.push_back(
+          fmt::format("{} {}", type,
+                      score_text(number_at(provenance, test / "types" / type / "strict" / "f1"))));
+    }
+    fmt::print("held-out F1  {} strict, {} partial on the test split ({} documents, {} labels)\n",
+               score_text(number_at(provenance, test / "micro" / "strict" / "f1")),
+               score_text(number_at(provenance, test / "micro" / "partial" / "f1")),
+               text_at(provenance, test / "documents"),
+               text_at(provenance, Pointer("/held_out/label_source/test")));
+    fmt::print("             {}\n", fmt::join(per_type, ", "));
+  }
+  fmt::print("trained on   {} (train labels {}), checkpoint of step {}\n",
+             text_at(provenance, Pointer("/dataset")),
+             text_at(provenance, Pointer("/label_source/train")),
+             text_at(provenance, Pointer("/step")));
+  if (provenance.contains("pretraining")) {
+    const nlohmann::json& pretraining = provenance["pretraining"];
+    fmt::print("pretrained   {} steps on {} documents ({})\n",
+               text_at(pretraining, Pointer("/steps")), text_at(pretraining, Pointer("/documents")),
+               text_at(pretraining, Pointer("/run")));
+  }
+  fmt::print("exported     {} by version {}\n", text_at(provenance, Pointer("/exported")),
+             text_at(provenance, Pointer("/version")));
+  fmt::print("(everything, configs included: --info --json)\n");
 }
 
 // Counts and reports inputs that are left out; they never stop the others.
@@ -304,7 +384,11 @@ int run_tag(const TagOptions& options) {
   if (!options.info) check_out_apart_from_inputs(options, {});
   ner::ModelFile model = ner::read_model_file(options.model);
   if (options.info) {
-    print_info(model, options.model);
+    if (options.json) {
+      fmt::print("{}\n", info_json(model, options.model).dump(2));
+    } else {
+      print_info(model, options.model);
+    }
     return ner::kExitSuccess;
   }
   const ner::OutputFormat format = ner::parse_output_format(options.format);
@@ -362,7 +446,11 @@ int main(int argc, char** argv) {
                  "Matrix products: blas (the system BLAS, default when built with one) or eigen")
       ->check(CLI::IsMember({"eigen", "blas"}));
   ner::add_progress_option(app, options.progress, "a summary line when writing to --out");
-  app.add_flag("--info", options.info, "Print the model's config, labels and provenance, and exit");
+  CLI::Option* info = app.add_flag(
+      "--info", options.info,
+      "Print what the model finds, its size, held-out F1, training data and date, and exit");
+  app.add_flag("--json", options.json, "With --info: everything the file records, as JSON")
+      ->needs(info);
   app.add_option("--glob,-g", options.globs,
                  "Files to tag in input directories, by name (repeatable; a file named as an "
                  "input is always tagged)")

@@ -286,7 +286,17 @@ TEST_F(TagCliTest, InfoAndHelp) {
   const auto info = run_command(tag("--info"));
   ASSERT_EQ(info.exit_code, 0) << info.err;
   EXPECT_NE(info.out.find("crf decoder"), std::string::npos) << info.out;
-  EXPECT_NE(info.out.find("held_out"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("finds        model, params, country, year, hardware, training"),
+            std::string::npos)
+      << info.out;
+  EXPECT_NE(info.out.find("held-out F1  0."), std::string::npos) << info.out;
+  EXPECT_LT(std::count(info.out.begin(), info.out.end(), '\n'), 12) << info.out;
+  const auto json = run_command(tag("--info --json"));
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto everything = nlohmann::json::parse(json.out);
+  EXPECT_TRUE(everything["provenance"]["held_out"]["test"]["micro"].is_object()) << json.out;
+  EXPECT_EQ(everything["labels"].size(), 13u);
+  EXPECT_EQ(run_command(tag("--json")).exit_code, 2);
   const auto help = run_command(kTag + " --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--format"), std::string::npos);
