@@ -145,8 +145,13 @@ bool dates_no_model(std::string_view text, const std::vector<Word>& words, std::
   return false;
 }
 
-std::vector<Word> split_words(std::string_view text) {
-  std::vector<Word> words;
+namespace {
+
+// The space-separated runs of `text`, each with its word: the run without
+// the leading and trailing marks split_words trims (begin == end when the
+// run is marks alone).
+template <typename Visit>
+void for_each_run(std::string_view text, Visit visit) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     if (const std::size_t space = space_length_at(text, pos)) {
@@ -176,10 +181,57 @@ std::vector<Word> split_words(std::string_view text) {
         break;
       }
     }
-    if (begin < end) words.push_back({begin, end, run_end});
+    visit(pos, begin, end, run_end);
     pos = run_end;
   }
+}
+
+// Adds one token per mark of [begin, end): an ASCII mark or a curly quote.
+void add_mark_tokens(std::string_view text, std::size_t begin, std::size_t end,
+                     std::vector<TextToken>& tokens) {
+  while (begin < end) {
+    const std::size_t mark = trimmed_mark_at(text, begin);
+    const std::size_t length =
+        mark > 0 ? mark : std::max<std::size_t>(1, utf8_sequence_length(text, begin));
+    tokens.push_back({begin, std::min(begin + length, end), false});
+    begin += length;
+  }
+}
+
+}  // namespace
+
+std::vector<Word> split_words(std::string_view text) {
+  std::vector<Word> words;
+  for_each_run(text, [&](std::size_t, std::size_t begin, std::size_t end, std::size_t run_end) {
+    if (begin < end) words.push_back({begin, end, run_end});
+  });
   return words;
+}
+
+std::vector<TextToken> split_tokens(std::string_view text) {
+  std::vector<TextToken> tokens;
+  for_each_run(text, [&](std::size_t run_begin, std::size_t begin, std::size_t end,
+                         std::size_t run_end) {
+    const std::size_t first = tokens.size();
+    if (begin < end) {
+      add_mark_tokens(text, run_begin, begin, tokens);
+      tokens.push_back({begin, end, false});
+      add_mark_tokens(text, end, run_end, tokens);
+    } else {
+      add_mark_tokens(text, run_begin, run_end, tokens);
+    }
+    if (first == 0) {
+      tokens.front().starts_sentence = true;
+      return;
+    }
+    const TextToken& previous = tokens[first - 1];
+    const std::string_view gap = text.substr(previous.end, run_begin - previous.end);
+    const std::string_view before = text.substr(previous.begin, previous.end - previous.begin);
+    const auto line_breaks = std::count(gap.begin(), gap.end(), '\n');
+    tokens[first].starts_sentence =
+        line_breaks >= 2 || (line_breaks == 1 && (before == "." || before == "!" || before == "?"));
+  });
+  return tokens;
 }
 
 }  // namespace ner

@@ -20,6 +20,22 @@ struct Word {
 // "1,408"), so "GPT-3." gives "GPT-3". Runs of punctuation alone give no word.
 std::vector<Word> split_words(std::string_view text);
 
+// A token of column formats (CoNLL), cut from the text alone so that files
+// of different taggers line up token for token.
+struct TextToken {
+  std::size_t begin = 0;  // bytes
+  std::size_t end = 0;
+  bool starts_sentence = false;
+};
+
+// Each space-separated run as its leading marks, its word (as split_words
+// trims it) and its trailing marks, one token per mark: "GPT-3." gives
+// "GPT-3" ".", "(Falcon-40B)," gives "(" "Falcon-40B" ")" ",". A token starts
+// a sentence at the start, after a blank line, and after a line break that
+// follows a "." "!" or "?" token; a single line break inside a sentence (PDF
+// text wraps lines) does not.
+std::vector<TextToken> split_tokens(std::string_view text);
+
 inline std::string_view word_text(std::string_view text, const Word& word) {
   return text.substr(word.begin, word.end - word.begin);
 }

@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/utf8.h"
 #include "datasets/entity_type.h"
+#include "datasets/text_words.h"
 
 namespace ner {
 namespace {
@@ -34,41 +35,31 @@ std::string jsonl_document(const std::string& name, std::string_view text,
   return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-// Tokens are runs of non-space bytes, cut again at entity edges so no token
-// straddles one; a text line ends a sentence (a blank line) unless an entity
-// goes on across the break.
+// Tokens come from the text alone (split_tokens), so files of two taggers
+// line up for conlleval or seqeval. A token takes the type of the first
+// entity it overlaps: B- where that entity (or a sentence) starts, I- on the
+// tokens after; an entity edge inside a token widens it to the whole token.
 std::string conll_document(std::string_view text, const TaggedDocument& tagged) {
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::string out = "-DOCSTART- O\n\n";
   std::size_t span = 0;
-  std::size_t position = 0;
+  std::size_t previous_span = kNone;
   bool sentence_open = false;
-  while (position < text.size()) {
-    while (span < tagged.spans.size() && tagged.spans[span].end <= position)
-      ++span;
-    if (const std::size_t space = space_length_at(text, position); space > 0) {
-      // A line break inside an entity (a wrapped name) does not end the sentence.
-      const bool inside_entity = span < tagged.spans.size() && tagged.spans[span].begin < position;
-      if (text[position] == '\n' && sentence_open && !inside_entity) {
-        out += '\n';
-        sentence_open = false;
-      }
-      position += space;
-      continue;
-    }
-    std::size_t end = position;
-    while (end < text.size() && space_length_at(text, end) == 0)
-      ++end;
-    std::string tag = "O";
-    if (span < tagged.spans.size() && tagged.spans[span].begin <= position) {
-      end = std::min(end, tagged.spans[span].end);
-      tag = fmt::format("{}-{}", tagged.spans[span].begin == position ? 'B' : 'I',
-                        tag_name(tagged.spans[span].type));
-    } else if (span < tagged.spans.size()) {
-      end = std::min(end, tagged.spans[span].begin);
-    }
-    fmt::format_to(std::back_inserter(out), "{} {}\n", text.substr(position, end - position), tag);
+  for (const TextToken& token : split_tokens(text)) {
+    if (token.starts_sentence && sentence_open) out += '\n';
     sentence_open = true;
-    position = end;
+    while (span < tagged.spans.size() && tagged.spans[span].end <= token.begin)
+      ++span;
+    std::string tag = "O";
+    std::size_t token_span = kNone;
+    if (span < tagged.spans.size() && tagged.spans[span].begin < token.end) {
+      token_span = span;
+      const bool continues = previous_span == span && !token.starts_sentence;
+      tag = fmt::format("{}-{}", continues ? 'I' : 'B', tag_name(tagged.spans[span].type));
+    }
+    previous_span = token_span;
+    fmt::format_to(std::back_inserter(out), "{} {}\n",
+                   text.substr(token.begin, token.end - token.begin), tag);
   }
   if (sentence_open) out += '\n';
   return out;

@@ -211,6 +211,23 @@ TEST(TextWords, TrimOuterPunctuationAndKeepInnerDotsAndCommas) {
   EXPECT_FALSE(is_year_between("1024", 1990, 2035));
 }
 
+TEST(TextWords, TokensSplitOffEveryMarkAndSentencesEndAtStopsAndBlankLines) {
+  const std::string text =
+      "(Falcon-40B), GPT-3. \u201cLlama\u201d\nwraps here...\nNext one!\n\nNew para";
+  std::vector<std::string> tokens;
+  std::vector<std::string> sentence_starts;
+  for (const TextToken& token : split_tokens(text)) {
+    tokens.push_back(text.substr(token.begin, token.end - token.begin));
+    if (token.starts_sentence) sentence_starts.push_back(tokens.back());
+  }
+  EXPECT_EQ(tokens, (std::vector<std::string>{"(", "Falcon-40B", ")", ",", "GPT-3", ".", "\u201c",
+                                              "Llama", "\u201d", "wraps", "here", ".", ".", ".",
+                                              "Next", "one", "!", "New", "para"}));
+  // A line break after a word ("Llama" wraps on) continues the sentence.
+  EXPECT_EQ(sentence_starts, (std::vector<std::string>{"(", "Next", "New"}));
+  EXPECT_TRUE(split_tokens(" \n\t").empty());
+}
+
 TEST(UnknownRanges, LeaveUndecidedWhatWeakLabelsMayHaveMissed) {
   Document document;
   document.text =

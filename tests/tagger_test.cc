@@ -220,8 +220,39 @@ TEST_F(TaggerTest, ConllColumnsAreValidIob2AndCoverTheText) {
       at += length;
     }
     EXPECT_EQ(tokens, visible);
-    EXPECT_EQ(entity_starts, tagged.spans.size());
+    EXPECT_GE(entity_starts, tagged.spans.empty() ? 0u : 1u);
+    // The tokens are the text's own, whatever was predicted: the same as
+    // for a document with no entities at all.
+    const auto token_column = [](const std::string& columns) {
+      std::string column;
+      std::istringstream rows(columns);
+      for (std::string row; std::getline(rows, row);)
+        column += row.substr(0, row.rfind(' ')) + "\n";
+      return column;
+    };
+    EXPECT_EQ(token_column(conll),
+              token_column(format_document(OutputFormat::kConll, "doc", text, TaggedDocument{})));
   }
+}
+
+// "GPT-3." and "Falcon-40B ," give the same tokens tagged or not, and the tag
+// follows the entity: conlleval can compare two taggers' files line by line.
+TEST(OutputFormats, ConllTokensDoNotDependOnPredictions) {
+  const std::string text = "We trained GPT-3. Then Falcon-40B , in 2023.\n";
+  TaggedDocument tagged;
+  Span gpt;
+  gpt.begin = 11;
+  gpt.end = 16;
+  gpt.type = EntityType::kModel;
+  Span falcon;
+  falcon.begin = 23;
+  falcon.end = 30;  // "Falcon-" only: the token is tagged whole
+  falcon.type = EntityType::kModel;
+  tagged.spans = {gpt, falcon};
+  tagged.scores = {0.9, 0.8};
+  EXPECT_EQ(format_document(OutputFormat::kConll, "doc", text, tagged),
+            "-DOCSTART- O\n\nWe O\ntrained O\nGPT-3 B-model\n. O\nThen O\nFalcon-40B "
+            "B-model\n, O\nin O\n2023 O\n. O\n\n");
 }
 
 TEST_F(TaggerTest, HtmlIsOneSelfContainedPage) {
@@ -257,7 +288,7 @@ TEST(OutputFormats, ConllKeepsAnEntityAcrossALineBreakInOneSentence) {
   tagged.spans = {span};
   tagged.scores = {0.9};
   EXPECT_EQ(format_document(OutputFormat::kConll, "doc", text, tagged),
-            "-DOCSTART- O\n\nNeura B-model\nScale I-model\nruns. O\n\nNext O\nline O\n\n");
+            "-DOCSTART- O\n\nNeura B-model\nScale I-model\nruns O\n. O\n\nNext O\nline O\n\n");
 }
 
 }  // namespace
