@@ -18,6 +18,7 @@ constexpr int kBarWidth = 24;
 ProgressDisplay::ProgressDisplay(ProgressStyle style)
     : exceptions_at_start_(std::uncaught_exceptions()) {
   quiet_ = style == ProgressStyle::kNone;
+  lines_ = style == ProgressStyle::kLines;
   bar_ = style == ProgressStyle::kBar || (style == ProgressStyle::kAuto && ::isatty(2) == 1);
 }
 
@@ -75,6 +76,26 @@ void ProgressDisplay::update_count(std::size_t done, std::size_t total, const st
        done >= total);
 }
 
+void ProgressDisplay::update_bytes(std::size_t done, std::size_t total, const std::string& detail) {
+  if (!bar_ && !lines_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const bool final = done >= total;
+  if (lines_ && !final && now - last_line_ < std::chrono::seconds(10)) return;
+  const double elapsed = elapsed_seconds();
+  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+  const double left = rate > 0 ? static_cast<double>(total - std::min(done, total)) / rate : 0.0;
+  const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+  const std::string text = fmt::format(
+      "{}/{} {}/s ETA {}, {}", format_bytes(static_cast<double>(done)),
+      format_bytes(static_cast<double>(total)), format_bytes(rate), format_duration(left), detail);
+  if (bar_) {
+    show(progress_bar(fraction) + " " + text, final);
+  } else {
+    last_line_ = now;
+    line(fmt::format("{:.0f}% {}", fraction * 100, text));
+  }
+}
+
 void ProgressDisplay::line(const std::string& text) {
   if (quiet_) return;
   warn(text);
@@ -84,6 +105,13 @@ void ProgressDisplay::warn(const std::string& text) {
   clear_bar();
   fmt::print(stderr, "{}\n", text);
   std::fflush(stderr);
+}
+
+std::string format_bytes(double bytes) {
+  if (bytes < 1e3) return fmt::format("{:.0f} B", bytes);
+  if (bytes < 1e6) return fmt::format("{:.1f} KB", bytes / 1e3);
+  if (bytes < 1e9) return fmt::format("{:.1f} MB", bytes / 1e6);
+  return fmt::format("{:.2f} GB", bytes / 1e9);
 }
 
 std::string format_duration(double seconds) {

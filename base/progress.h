@@ -25,6 +25,10 @@ class ProgressDisplay {
   // The bar for counted work: "[###...] 40/100 files 12.3 files/s ETA 5s",
   // the rate over the time since the display was made.
   void update_count(std::size_t done, std::size_t total, const std::string& unit);
+  // The bar for work measured in bytes of text, which moves within a long
+  // document: "[###...] 1.2/3.4 MB 45 KB/s ETA 50s, 3/40 docs" (`detail`
+  // last). With --progress lines, the same as a line every 10 seconds.
+  void update_bytes(std::size_t done, std::size_t total, const std::string& detail);
   // A progress line of its own (an evaluation, a summary); not under kNone.
   void line(const std::string& text);
   // A line that must be seen (a skipped input, a changed setting): always.
@@ -41,10 +45,15 @@ class ProgressDisplay {
   // is being unwound by an error, whose line must not be glued to the bar.
   int exceptions_at_start_ = 0;
   bool quiet_ = false;
+  bool lines_ = false;  // --progress lines: periodic lines instead of a bar
   bool bar_visible_ = false;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_draw_{};
+  std::chrono::steady_clock::time_point last_line_ = started_;
 };
+
+// "812 B", "45.3 KB", "1.2 MB", "3.40 GB" (powers of 1000).
+std::string format_bytes(double bytes);
 
 // "[#####...]" of kBarWidth cells for a fraction in [0, 1].
 std::string progress_bar(double fraction);

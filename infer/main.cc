@@ -335,21 +335,45 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
                         ner::OutputFormat format, OutputSink& sink, ner::ProgressDisplay& display,
                         SkipReport& skip) {
   TagTotals totals;
+  // Progress counts bytes of text, so that it moves within one long document
+  // as the engine works through its windows; standard input counts once read.
+  std::vector<std::size_t> sizes(documents.size(), 0);
+  std::size_t total_bytes = 0;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    std::error_code unknown;
+    if (!documents[i].path.empty()) sizes[i] = fs::file_size(documents[i].path, unknown);
+    if (unknown) sizes[i] = 0;
+    total_bytes += sizes[i];
+  }
+  std::size_t done_bytes = 0;
   for (std::size_t first = 0; first < documents.size(); first += kDocumentsPerRound) {
     const std::size_t last = std::min(documents.size(), first + kDocumentsPerRound);
     std::vector<const InputDocument*> round;
     std::vector<std::string> texts;
+    std::size_t round_bytes = 0;
     for (std::size_t i = first; i < last; ++i) {
       std::string reason;
       if (std::optional<std::string> text = load_text(documents[i], reason)) {
+        if (documents[i].path.empty()) {
+          sizes[i] = text->size();
+          total_bytes += sizes[i];
+        }
+        round_bytes += sizes[i];
         round.push_back(&documents[i]);
         texts.push_back(std::move(*text));
       } else {
+        done_bytes += sizes[i];
         skip(reason);
       }
     }
+    const std::string documents_done = fmt::format("{}/{} docs", first, documents.size());
     const std::vector<ner::TaggedDocument> tagged =
-        tagger.tag(std::vector<std::string_view>(texts.begin(), texts.end()));
+        tagger.tag(std::vector<std::string_view>(texts.begin(), texts.end()),
+                   [&](std::size_t windows_done, std::size_t windows) {
+                     if (windows_done < windows)
+                       display.update_bytes(done_bytes + round_bytes * windows_done / windows,
+                                            total_bytes, documents_done);
+                   });
     for (std::size_t i = 0; i < round.size(); ++i) {
       std::string output;
       try {
@@ -366,7 +390,9 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
       ++totals.tagged;
       totals.entities += tagged[i].spans.size();
     }
-    display.update_count(last, documents.size(), "docs");
+    done_bytes += round_bytes;
+    display.update_bytes(last == documents.size() ? total_bytes : done_bytes, total_bytes,
+                         fmt::format("{}/{} docs", last, documents.size()));
   }
   sink.finish();
   return totals;

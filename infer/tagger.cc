@@ -22,7 +22,8 @@ Tagger::Tagger(ModelFile model, const TaggerOptions& options, const std::string&
   }
 }
 
-std::vector<TaggedDocument> Tagger::tag(const std::vector<std::string_view>& texts) {
+std::vector<TaggedDocument> Tagger::tag(const std::vector<std::string_view>& texts,
+                                        const WindowProgress& on_windows) {
   struct WindowRef {
     std::size_t document;
     std::size_t window;
@@ -53,6 +54,7 @@ std::vector<TaggedDocument> Tagger::tag(const std::vector<std::string_view>& tex
     std::vector<DecodedWindow> results = engine_.tag(batch);
     for (std::size_t i = first; i < last; ++i)
       decoded[queue[i].document][queue[i].window] = std::move(results[i - first]);
+    if (on_windows) on_windows(last, queue.size());
   }
   std::vector<TaggedDocument> documents;
   documents.reserve(texts.size());

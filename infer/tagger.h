@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,8 +31,11 @@ class Tagger {
   // `source` names the model file in errors.
   Tagger(ModelFile model, const TaggerOptions& options, const std::string& source);
 
-  // Tags documents (valid UTF-8), batching windows across them.
-  std::vector<TaggedDocument> tag(const std::vector<std::string_view>& texts);
+  // Tags documents (valid UTF-8), batching windows across them;
+  // `on_windows(done, total)` follows the engine batch by batch.
+  using WindowProgress = std::function<void(std::size_t done, std::size_t total)>;
+  std::vector<TaggedDocument> tag(const std::vector<std::string_view>& texts,
+                                  const WindowProgress& on_windows = {});
   TaggedDocument tag(std::string_view text) { return tag(std::vector<std::string_view>{text})[0]; }
 
   const ModelFile& model() const { return model_; }

@@ -321,6 +321,13 @@ TEST_F(TagCliTest, ProgressStylesAreTheSameAsTrainings) {
   const auto lines = run_command(tag("--progress lines " + input));
   ASSERT_EQ(lines.exit_code, 0) << lines.err;
   EXPECT_NE(lines.err.find("tagged 30 documents"), std::string::npos) << lines.err;
+  // Progress is in bytes of text, with rate and time left, and ends at 100%.
+  EXPECT_NE(lines.err.find("100% "), std::string::npos) << lines.err;
+  EXPECT_NE(lines.err.find("/s ETA 0s, 30/30 docs"), std::string::npos) << lines.err;
+  const auto bar = run_command(tag("--progress bar " + input));
+  ASSERT_EQ(bar.exit_code, 0) << bar.err;
+  EXPECT_NE(bar.err.find("[########################] "), std::string::npos) << bar.err;
+  EXPECT_NE(bar.err.find(" KB/s ETA "), std::string::npos) << bar.err;
   const auto none =
       run_command(tag("--progress none --out " + shell_quoted(path("quiet")) + " " + input));
   ASSERT_EQ(none.exit_code, 0) << none.err;
