@@ -297,12 +297,14 @@ class OutputSink {
   bool to_directory() const { return !out_.empty(); }
 
   // Writes one document's output; the reason it cannot, or nullopt.
-  std::optional<std::string> write(const InputDocument& document, const std::string& output) {
+  std::optional<std::string> write(const InputDocument& document, const std::string& output,
+                                   const ner::TaggedDocument& tagged) {
     if (!to_directory()) {
       write_to_stdout(output);
       return std::nullopt;
     }
-    const fs::path target = fs::path(out_) / ner::output_file_name(format_, document.name);
+    const std::string file = ner::output_file_name(format_, document.name);
+    const fs::path target = fs::path(out_) / file;
     if (const auto earlier = written_.find(target); earlier != written_.end()) {
       return fmt::format("{}: its output {} was already written for {}", document.shown(),
                          target.string(), earlier->second);
@@ -311,17 +313,35 @@ class OutputSink {
     ner::write_file_atomically(
         target, ner::format_header(format_, document.name) + output + ner::format_footer(format_));
     written_.emplace(target, document.shown());
+    if (format_ == ner::OutputFormat::kHtml) {
+      ner::HtmlIndexEntry entry{document.name, file, {}};
+      for (const ner::Span& span : tagged.spans)
+        ++entry.entities[static_cast<std::size_t>(span.type)];
+      index_.push_back(std::move(entry));
+    }
     return std::nullopt;
   }
 
-  void finish() const {
-    if (!to_directory()) write_to_stdout(ner::format_footer(format_));
+  // Ends standard output, or writes the index page of a directory of HTML
+  // pages: index.html, or _index.html when a document's page took that name.
+  // Returns the index written, if any.
+  std::optional<fs::path> finish() const {
+    if (!to_directory()) {
+      write_to_stdout(ner::format_footer(format_));
+      return std::nullopt;
+    }
+    if (index_.empty()) return std::nullopt;
+    fs::path index = fs::path(out_) / "index.html";
+    if (written_.count(index) > 0) index = fs::path(out_) / "_index.html";
+    ner::write_file_atomically(index, ner::html_index(index_));
+    return index;
   }
 
  private:
   ner::OutputFormat format_;
   std::string out_;
   std::map<fs::path, std::string> written_;  // output file -> the document it holds
+  std::vector<ner::HtmlIndexEntry> index_;   // the HTML pages written, in order
 };
 
 struct TagTotals {
@@ -383,7 +403,7 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
                          ner::output_format_name(format), error.what()));
         continue;
       }
-      if (const std::optional<std::string> failure = sink.write(*round[i], output)) {
+      if (const std::optional<std::string> failure = sink.write(*round[i], output, tagged[i])) {
         skip(*failure);
         continue;
       }
@@ -394,7 +414,8 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
     display.update_bytes(last == documents.size() ? total_bytes : done_bytes, total_bytes,
                          fmt::format("{}/{} docs", last, documents.size()));
   }
-  sink.finish();
+  if (const std::optional<fs::path> index = sink.finish())
+    display.line(fmt::format("index of the pages: {}", index->string()));
   return totals;
 }
 

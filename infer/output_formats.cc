@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <cctype>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -97,7 +99,10 @@ std::string html_document(const std::string& name, std::string_view text,
   for (std::size_t i = 0; i < tagged.spans.size(); ++i) {
     const Span& span = tagged.spans[i];
     out += html_escaped(text.substr(position, span.begin - position));
-    fmt::format_to(std::back_inserter(out), "<mark class=\"{0}\" title=\"{0} {1:.2f}\">{2}</mark>",
+    // The label and score are attributes that the style sheet shows, so
+    // copying the text copies the document's words alone.
+    fmt::format_to(std::back_inserter(out),
+                   "<mark class=\"{0}\" data-label=\"{0}\" data-score=\"{1:.2f}\">{2}</mark>",
                    tag_name(span.type), tagged.scores[i],
                    html_escaped(text.substr(span.begin, span.end - span.begin)));
     position = span.end;
@@ -107,12 +112,27 @@ std::string html_document(const std::string& name, std::string_view text,
   return out;
 }
 
-// One colour per type, readable on white, distinct for colour-blind readers
-// as far as six colours allow (Okabe-Ito palette, lightened).
+// One colour per type, readable on white and of six clearly different hues
+// (orange, blue, green, yellow, violet, pink), lightened so text stays black.
 constexpr std::pair<EntityType, const char*> kColours[] = {
-    {EntityType::kModel, "#f5c16c"},    {EntityType::kParams, "#9fd3f2"},
-    {EntityType::kCountry, "#8fe0c4"},  {EntityType::kYear, "#f7ef8a"},
-    {EntityType::kHardware, "#f2a98a"}, {EntityType::kTraining, "#e1b3d3"}};
+    {EntityType::kModel, "#f6a945"},    {EntityType::kParams, "#86bdf2"},
+    {EntityType::kCountry, "#7fd6a4"},  {EntityType::kYear, "#f2e46a"},
+    {EntityType::kHardware, "#c7a4f2"}, {EntityType::kTraining, "#f28fb6"}};
+
+// A relative path as a link target: bytes outside letters, digits and
+// "-._~/" percent-encoded.
+std::string url_path(std::string_view path) {
+  std::string out;
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || std::string_view("-._~/").find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      fmt::format_to(std::back_inserter(out), "%{:02X}", byte);
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -166,12 +186,49 @@ std::string format_header(OutputFormat format, std::string_view title) {
       "<title>{0}</title>\n<style>\n"
       "body {{ font-family: sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}\n"
       "pre {{ white-space: pre-wrap; font-family: inherit; line-height: 1.6; }}\n"
-      "mark {{ padding: 0 0.15em; border-radius: 0.2em; }}\n"
+      "mark {{ padding: 0 0.15em; border-radius: 0.2em; position: relative; }}\n"
+      "mark[data-label]::after {{ content: attr(data-label); font-size: 0.65em; font-weight: "
+      "bold; text-transform: uppercase; margin-left: 0.35em; vertical-align: middle; opacity: "
+      "0.75; }}\n"
+      "mark[data-label]:hover::after {{ content: attr(data-label) \" \" attr(data-score); "
+      "opacity: 1; }}\n"
       ".legend {{ position: sticky; top: 0; background: #fff; padding: 0.5em 0; "
-      "border-bottom: 1px solid #ccc; }}\n.count {{ color: #666; }}\n{1}</style>\n</head>\n"
+      "border-bottom: 1px solid #ccc; }}\n.count {{ color: #666; }}\n"
+      "table {{ border-collapse: collapse; }}\n"
+      "td, th {{ padding: 0.2em 0.8em; text-align: right; border-bottom: 1px solid #eee; }}\n"
+      "td:first-child, th:first-child {{ text-align: left; }}\n{1}</style>\n</head>\n"
       "<body>\n<h1>{0}</h1>\n<p class=\"legend\">{2}&mdash; hover over an entity for its "
-      "score</p>\n",
+      "score (the mean label probability of its pieces)</p>\n",
       html_escaped(title), styles, legend);
+}
+
+std::string html_index(const std::vector<HtmlIndexEntry>& entries) {
+  std::string rows;
+  std::array<std::size_t, kEntityTypes.size()> totals{};
+  std::size_t total = 0;
+  for (const HtmlIndexEntry& entry : entries) {
+    fmt::format_to(std::back_inserter(rows), "<tr><td><a href=\"{}\">{}</a></td>",
+                   html_escaped(url_path(entry.file)), html_escaped(entry.document));
+    std::size_t entities = 0;
+    for (std::size_t t = 0; t < kEntityTypes.size(); ++t) {
+      fmt::format_to(std::back_inserter(rows), "<td>{}</td>", entry.entities[t]);
+      entities += entry.entities[t];
+      totals[t] += entry.entities[t];
+    }
+    fmt::format_to(std::back_inserter(rows), "<td>{}</td></tr>\n", entities);
+    total += entities;
+  }
+  std::string head = "<tr><th>document</th>";
+  std::string foot = fmt::format("<tr><th>{} documents</th>", entries.size());
+  for (std::size_t t = 0; t < kEntityTypes.size(); ++t) {
+    fmt::format_to(std::back_inserter(head), "<th><mark class=\"{0}\">{0}</mark></th>",
+                   tag_name(kEntityTypes[t]));
+    fmt::format_to(std::back_inserter(foot), "<th>{}</th>", totals[t]);
+  }
+  head += "<th>entities</th></tr>\n";
+  foot += fmt::format("<th>{}</th></tr>\n", total);
+  return format_header(OutputFormat::kHtml, "Tagged documents") + "<table>\n" + head + rows + foot +
+         "</table>\n" + format_footer(OutputFormat::kHtml);
 }
 
 std::string format_footer(OutputFormat format) {

@@ -2,9 +2,13 @@
 // offsets, CoNLL (IOB2) columns, or one self-contained HTML page.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "datasets/entity_type.h"
 #include "infer/tagger.h"
 
 namespace ner {
@@ -23,6 +27,16 @@ std::string output_file_name(OutputFormat format, const std::string& document_na
 // and tail; empty for the other formats).
 std::string format_header(OutputFormat format, std::string_view title);
 std::string format_footer(OutputFormat format);
+
+// A line of the index page of a directory of HTML pages: the document, its
+// page (relative to the index) and its entities per type (kEntityTypes order).
+struct HtmlIndexEntry {
+  std::string document;
+  std::string file;
+  std::array<std::size_t, kEntityTypes.size()> entities{};
+};
+// The index page: a table linking every page, with counts per type.
+std::string html_index(const std::vector<HtmlIndexEntry>& entries);
 
 // One document in the format. Inline output is the input with tags inserted
 // and every other byte unchanged; it throws ner::Error when the text itself

@@ -225,6 +225,36 @@ TEST_F(TagCliTest, EveryFormatParses) {
   EXPECT_NE(page.find("</html>"), std::string::npos);
 }
 
+// A directory of pages gets an index linking each with its counts per type;
+// a document's own index.html page keeps its name and the index moves aside.
+TEST_F(TagCliTest, HtmlPagesOfADirectoryGetAnIndex) {
+  const testing::TempDir dir;
+  dir.write("in/a paper.txt", "GPT-3 has 175B parameters and was released in 2020.\n");
+  dir.write("in/sub/index.txt", "BERT was released in 2018.\n");
+  const auto html =
+      run_command(tag("--format html --progress lines --out " + shell_quoted(dir.path() / "out") +
+                      " " + shell_quoted(dir.path() / "in")));
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const std::string index = read_file(dir.path() / "out" / "index.html");
+  EXPECT_NE(html.err.find("index of the pages: "), std::string::npos) << html.err;
+  EXPECT_NE(index.find("<a href=\"a%20paper.html\">a paper.txt</a>"), std::string::npos) << index;
+  EXPECT_NE(index.find("<a href=\"sub/index.html\">sub/index.txt</a>"), std::string::npos) << index;
+  EXPECT_NE(index.find("<th>2 documents</th>"), std::string::npos) << index;
+  const std::string page = read_file(dir.path() / "out" / "a paper.html");
+  // Label and score are shown by the page itself, outside the text.
+  EXPECT_NE(page.find("data-label=\""), std::string::npos) << page;
+  EXPECT_NE(page.find("data-score=\"0."), std::string::npos) << page;
+  EXPECT_NE(page.find(":hover::after"), std::string::npos);
+
+  dir.write("flat/index.txt", "BERT was released in 2018.\n");
+  const auto taken =
+      run_command(tag("--format html --out " + shell_quoted(dir.path() / "flat-out") + " " +
+                      shell_quoted(dir.path() / "flat")));
+  ASSERT_EQ(taken.exit_code, 0) << taken.err;
+  EXPECT_NE(read_file(dir.path() / "flat-out" / "index.html").find("BERT"), std::string::npos);
+  EXPECT_NE(read_file(dir.path() / "flat-out" / "_index.html").find("<table>"), std::string::npos);
+}
+
 TEST_F(TagCliTest, BadInputsAreReportedAndSkippedKeepingTheRest) {
   const testing::TempDir dir;
   dir.write("in/good.txt", "BERT-Large has 340M parameters.\n");

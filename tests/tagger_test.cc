@@ -268,6 +268,10 @@ TEST_F(TaggerTest, HtmlIsOneSelfContainedPage) {
   EXPECT_NE(page.find("&lt;b&gt;"), std::string::npos);
   for (const EntityType type : kEntityTypes)
     EXPECT_NE(page.find("mark." + std::string(tag_name(type))), std::string::npos);
+  if (!tagged.spans.empty()) {
+    EXPECT_NE(page.find("data-label=\""), std::string::npos);
+    EXPECT_NE(page.find("data-score=\""), std::string::npos);
+  }
   EXPECT_EQ(std::count(page.begin(), page.end(), '<'), std::count(page.begin(), page.end(), '>'));
 }
 
