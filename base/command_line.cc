@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <exception>
@@ -64,9 +65,46 @@ std::optional<std::string> subcommand_error(const CLI::App& app, int argc, char*
   return fmt::format("no subcommand '{}'; the subcommands are: {}", first, subcommand_names(app));
 }
 
+// argv with old spellings replaced by their new ones ("--data X" and
+// "--data=X" alike, in the subcommand that had them), saying so once each.
+std::vector<std::string> respelled_arguments(const CLI::App& app, int argc, char** argv,
+                                             const std::vector<OldSpelling>& old_spellings) {
+  std::vector<std::string> arguments(argv, argv + argc);
+  std::string subcommand;
+  std::vector<std::string> noted;
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    std::string& argument = arguments[i];
+    if (argument == "--") break;
+    if (subcommand.empty() && !argument.empty() && argument[0] != '-') {
+      for (const CLI::App* candidate : app.get_subcommands({}))
+        if (candidate->check_name(argument)) subcommand = candidate->get_name();
+    }
+    for (const OldSpelling& spelling : old_spellings) {
+      if (spelling.subcommand != subcommand) continue;
+      const bool whole = argument == spelling.old_name;
+      if (!whole && argument.rfind(spelling.old_name + "=", 0) != 0) continue;
+      argument = spelling.new_name + argument.substr(spelling.old_name.size());
+      if (std::find(noted.begin(), noted.end(), spelling.old_name) == noted.end()) {
+        fmt::print(stderr, "{}: note: {} is now {}; the old spelling goes in the next release\n",
+                   app.get_name(), spelling.old_name, spelling.new_name);
+        noted.push_back(spelling.old_name);
+      }
+      break;
+    }
+  }
+  return arguments;
+}
+
 }  // namespace
 
-int run_command_line(CLI::App& app, int argc, char** argv, const std::function<int()>& dispatch) {
+int run_command_line(CLI::App& app, int argc, char** argv, const std::function<int()>& dispatch,
+                     const std::vector<OldSpelling>& old_spellings) {
+  std::vector<std::string> arguments = respelled_arguments(app, argc, argv, old_spellings);
+  std::vector<char*> pointers;
+  for (std::string& argument : arguments)
+    pointers.push_back(argument.data());
+  pointers.push_back(nullptr);
+  argv = pointers.data();
   if (const auto error = subcommand_error(app, argc, argv)) {
     fmt::print(stderr, "{}: error: {} (see --help)\n", app.get_name(), *error);
     return kExitError;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "base/progress.h"
 
@@ -15,10 +16,20 @@ inline constexpr int kExitSuccess = 0;
 inline constexpr int kExitPartial = 1;  // finished, but some inputs were skipped
 inline constexpr int kExitError = 2;
 
+// An option's spelling of an earlier release, still read for one release:
+// `old_name` (in `subcommand`, "" for the command itself) means `new_name`.
+struct OldSpelling {
+  std::string subcommand;
+  std::string old_name;
+  std::string new_name;
+};
+
 // Parses argv into `app` and calls `dispatch`, returning its exit code.
 // Usage errors, ner::Error and any other exception end in kExitError with
-// "<app name>: error: <message>" on stderr; --help and --version in 0.
-int run_command_line(CLI::App& app, int argc, char** argv, const std::function<int()>& dispatch);
+// "<app name>: error: <message>" on stderr; --help and --version in 0. An
+// old spelling is read as its new one, with a note on stderr.
+int run_command_line(CLI::App& app, int argc, char** argv, const std::function<int()>& dispatch,
+                     const std::vector<OldSpelling>& old_spellings = {});
 
 // --progress auto|bar|lines|none, the same in every command: auto draws a bar
 // on a terminal and prints lines otherwise; none shows no progress, only

@@ -47,6 +47,7 @@ struct TagOptions {
   std::string gemm;
   bool info = false;
   bool json = false;
+  std::string on_error = "skip";
 };
 
 struct InputDocument {
@@ -270,11 +271,15 @@ void print_info(const ner::ModelFile& model, const std::string& path) {
   fmt::print("(everything, configs included: --info --json)\n");
 }
 
-// Counts and reports inputs that are left out; they never stop the others.
+// Counts and reports inputs that are left out, which never stop the others;
+// under --on-error fail the first one stops the run instead.
 class SkipReport {
  public:
-  explicit SkipReport(ner::ProgressDisplay& display) : display_(display) {}
+  SkipReport(ner::ProgressDisplay& display, ner::OnError on_error)
+      : display_(display), on_error_(on_error) {}
   void operator()(const std::string& reason) {
+    if (on_error_ == ner::OnError::kFail)
+      throw ner::Error(fmt::format("{} (--on-error skip leaves it out and goes on)", reason));
     display_.warn(fmt::format("ner-tag: {}; skipped", reason));
     ++count_;
   }
@@ -282,6 +287,7 @@ class SkipReport {
 
  private:
   ner::ProgressDisplay& display_;
+  ner::OnError on_error_;
   std::size_t count_ = 0;
 };
 
@@ -441,7 +447,7 @@ int run_tag(const TagOptions& options) {
   const ner::OutputFormat format = ner::parse_output_format(options.format);
   ner::Tagger tagger = load_tagger(std::move(model), options);
   ner::ProgressDisplay display(options.progress);
-  SkipReport skip(display);
+  SkipReport skip(display, ner::parse_on_error(options.on_error));
   const std::vector<InputDocument> documents = collect_inputs(
       options.inputs.empty() ? std::vector<std::string>{kStandardInput} : options.inputs,
       options.globs, [&](const std::string& reason) { skip(reason); },
@@ -493,6 +499,11 @@ int main(int argc, char** argv) {
                  "Matrix products: blas (the system BLAS, default when built with one) or eigen")
       ->check(CLI::IsMember({"eigen", "blas"}));
   ner::add_progress_option(app, options.progress, "a summary line when writing to --out");
+  app.add_option("--on-error", options.on_error,
+                 "On an input that cannot be tagged (unreadable, not UTF-8): skip it and report "
+                 "it (exit status 1), or fail (exit status 2)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fail", "skip"}));
   CLI::Option* info = app.add_flag(
       "--info", options.info,
       "Print what the model finds, its size, held-out F1, training data and date, and exit");

@@ -116,7 +116,7 @@ TEST(NerCorpusCli, StatsOfADatasetFile) {
             0);
   const auto dataset = dir.path() / "data.h5";
   const auto prepared = run_command(
-      std::string(NER_PREPARE_BIN) + " --set tokenizer.vocab_size=400 --data '" + out.string() +
+      std::string(NER_PREPARE_BIN) + " --set tokenizer.vocab_size=400 --corpus '" + out.string() +
       "' --gold '" + gold.string() + "' --out '" + dataset.string() + "'");
   ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
   EXPECT_NE(prepared.err.find("entity boundaries inside a piece"), std::string::npos)
@@ -493,7 +493,7 @@ TEST(NerTrainPrepareCli, OutputNeverReplacesAnInputAndErrorsComeFirst) {
   dir.write("corpus/a.txt", "<model>BERT</model> was trained in <year>2018</year>.\n");
   dir.write("gold/a.txt", "<model>BERT</model> was trained in <year>2018</year>.\n");
   dir.write("blocker", "a file");
-  const std::string prepare = prepare_tool() + " --config " + quoted(config) + " --data " +
+  const std::string prepare = prepare_tool() + " --config " + quoted(config) + " --corpus " +
                               quoted(dir.path() / "corpus") + " --gold " +
                               quoted(dir.path() / "gold") + " --out ";
   const auto over_config = run_command(prepare + quoted(config));
@@ -512,7 +512,7 @@ TEST(NerTrainPrepareCli, OutputNeverReplacesAnInputAndErrorsComeFirst) {
   }
   EXPECT_EQ(testing::read_text_file(dir.path() / "gold" / "a.txt"),
             "<model>BERT</model> was trained in <year>2018</year>.\n");
-  const auto missing = run_command(prepare_tool() + " --data " + quoted(dir.path() / "corpus") +
+  const auto missing = run_command(prepare_tool() + " --corpus " + quoted(dir.path() / "corpus") +
                                    " --corpus web=" + (dir.path() / "web").string() + " --out " +
                                    quoted(dir.path() / "d.h5"));
   EXPECT_EQ(missing.exit_code, 2);

@@ -9,8 +9,8 @@ work="$out.partial"
 rm -rf "$work"
 mkdir -p "$work"
 "$corpus" generate --docs 200 --seed 12 --out "$work/w" --gold "$work/g"
-"$train" prepare --config "$config" --data "$work/w" --gold "$work/g" --out "$work/data.h5"
-"$train" --config "$config" --data "$work/data.h5" --out "$work/run" --set train.epochs=6 \
+"$train" prepare --config "$config" --corpus "$work/w" --gold "$work/g" --out "$work/data.h5"
+"$train" --config "$config" --dataset "$work/data.h5" --out "$work/run" --set train.epochs=6 \
   --progress none
 "$corpus" generate --raw --docs 30 --seed 13 --out "$work/raw" --gold "$work/raw-gold"
 rm -rf "$out"

@@ -218,14 +218,14 @@ TEST_F(PretrainTest, InitLoadsExactlyTheEncoderAndRefusesAnotherTokenizer) {
                         "' --gold '" + path("g").string() + "'")
                 .exit_code,
             0);
-  const auto same =
-      run_command(kTrain + " prepare --config '" + kTinyConfig + "' --data '" + path("w").string() +
-                  "' --tokenizer '" + (path("encoder") / "tokenizer.model").string() + "' --out '" +
-                  path("ner.h5").string() + "'");
+  const auto same = run_command(kTrain + " prepare --config '" + kTinyConfig + "' --corpus '" +
+                                path("w").string() + "' --tokenizer '" +
+                                (path("encoder") / "tokenizer.model").string() + "' --out '" +
+                                path("ner.h5").string() + "'");
   ASSERT_EQ(same.exit_code, 0) << same.err;
   const auto other =
-      run_command(kTrain + " prepare --config '" + kTinyConfig + "' --data '" + path("w").string() +
-                  "' --out '" + path("other.h5").string() + "'");
+      run_command(kTrain + " prepare --config '" + kTinyConfig + "' --corpus '" +
+                  path("w").string() + "' --out '" + path("other.h5").string() + "'");
   ASSERT_EQ(other.exit_code, 0) << other.err;
 
   TrainRequest ner;

@@ -275,6 +275,12 @@ TEST_F(TagCliTest, BadInputsAreReportedAndSkippedKeepingTheRest) {
   EXPECT_NE(quiet.err.find("missing.txt: no such file"), std::string::npos) << quiet.err;
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "good.txt"));
   EXPECT_FALSE(fs::exists(dir.path() / "out" / "sub" / "latin1.txt"));
+  // --on-error fail stops at the first such input.
+  const auto strict = run_command(tag("--on-error fail --out " + shell_quoted(dir.path() / "out3") +
+                                      " " + shell_quoted(dir.path() / "in" / "sub")));
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_NE(strict.err.find("ner-tag: error: "), std::string::npos) << strict.err;
+  EXPECT_NE(strict.err.find("latin1.txt:2:4: not UTF-8"), std::string::npos) << strict.err;
   // The same text is fine as JSON lines.
   const auto jsonl =
       run_command(tag("--format jsonl " + shell_quoted(dir.path() / "in" / "tagged.txt")));

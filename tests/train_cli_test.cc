@@ -31,7 +31,7 @@ TEST(NerTrainCli, PrepareThroughNerTrain) {
       dir.write("c.yaml", "tokenizer:\n  vocab_size: 400\ndata:\n  max_len: 48\n").string();
   const std::string dataset = (dir.path() / "d.h5").string();
   const auto result =
-      run_command(kTrain + " prepare --config '" + config + "' --data '" + weak + "' --gold '" +
+      run_command(kTrain + " prepare --config '" + config + "' --corpus '" + weak + "' --gold '" +
                   gold + "' --out '" + dataset + "' --set data.stride=32");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.err.find("split by hash"), std::string::npos) << result.err;
@@ -44,7 +44,7 @@ TEST(NerTrainCli, PrepareThroughNerTrain) {
   const auto table = run_command(kCorpus + " stats --dataset '" + dataset + "'");
   EXPECT_NE(table.out.find("(unknown)"), std::string::npos) << table.out;
 
-  // Two corpora, one with a gold twin; --gold goes with --data only.
+  // Two corpora, one with a gold twin; --gold goes with a single --corpus PATH only.
   const auto mixture = run_command(
       kTrain + " prepare --config '" + config + "' --corpus 'gen=" + weak + ",gold=" + gold +
       "' --corpus 'more=" + weak + ",weight=3' --out '" + dataset + "'");
@@ -54,13 +54,13 @@ TEST(NerTrainCli, PrepareThroughNerTrain) {
       nlohmann::json::parse(run_command(kCorpus + " stats --json --dataset '" + dataset + "'").out);
   EXPECT_EQ(mixed["corpora"][1]["weight"], 3.0);
   EXPECT_EQ(mixed["splits"]["test"]["label_source"], "mixed");
-  const auto both = run_command(kTrain + " prepare --data '" + weak + "' --corpus 'a=" + weak +
+  const auto both = run_command(kTrain + " prepare --corpus '" + weak + "' --corpus 'a=" + weak +
                                 "' --out '" + dataset + "'");
   EXPECT_EQ(both.exit_code, 2);
   EXPECT_NE(both.err.find("--corpus NAME=PATH"), std::string::npos) << both.err;
 
-  const auto weak_only = run_command(kTrain + " prepare --config '" + config + "' --data '" + weak +
-                                     "' --out '" + dataset + "'");
+  const auto weak_only = run_command(kTrain + " prepare --config '" + config + "' --corpus '" +
+                                     weak + "' --out '" + dataset + "'");
   EXPECT_EQ(weak_only.exit_code, 0) << weak_only.err;
   EXPECT_NE(weak_only.err.find("scored on weak labels"), std::string::npos) << weak_only.err;
 }
@@ -76,7 +76,7 @@ TEST(NerTrainCli, PrepareConfigErrorsAndDump) {
   const auto dump = run_command(kTrain + " prepare --set data.max_len=99 --dump-config");
   ASSERT_EQ(dump.exit_code, 0) << dump.err;
   EXPECT_NE(dump.out.find("max_len: 99"), std::string::npos) << dump.out;
-  const auto missing = run_command(kTrain + " prepare --data /nonexistent --out x.h5");
+  const auto missing = run_command(kTrain + " prepare --corpus /nonexistent --out x.h5");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("/nonexistent: no such file or directory"), std::string::npos)
       << missing.err;
@@ -107,7 +107,7 @@ TEST(NerTrainCli, OutputsNeverReplaceTheRunsFilesOrInputs) {
     EXPECT_EQ(testing::read_text_file(run / file), std::string("the run's ") + file);
 
   const auto train =
-      run_command(kTrain + " --config '" + (run / "config.yaml").string() + "' --data '" +
+      run_command(kTrain + " --config '" + (run / "config.yaml").string() + "' --dataset '" +
                   (run / "data.h5").string() + "' --out '" + run.string() + "' --progress none");
   EXPECT_EQ(train.exit_code, 2);
   EXPECT_NE(train.err.find("--out " + run.string() + " holds the input"), std::string::npos)
@@ -125,7 +125,7 @@ TEST(NerTrainCli, OutputsNeverReplaceTheRunsFilesOrInputs) {
 TEST(NerTrainCli, DatasetsOfFormatOneArePreparedAgain) {
   testing::TempDir dir;
   const auto result =
-      run_command(kTrain + " --data '" + testing::test_data_file("dataset_format1.h5").string() +
+      run_command(kTrain + " --dataset '" + testing::test_data_file("dataset_format1.h5").string() +
                   "' --out '" + (dir.path() / "run").string() + "' --progress none");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("dataset_format1.h5: dataset format 1 holds no document texts"),
@@ -154,13 +154,13 @@ TEST(NerTrainCli, TrainsEvaluatesAndReportsWhichLabelsScored) {
             0);
   const std::string config = NER_SOURCE_DIR "/configs/tiny.yaml";
   const std::string dataset = (dir.path() / "d.h5").string();
-  ASSERT_EQ(run_command(kTrain + " prepare --config '" + config + "' --data '" + weak +
+  ASSERT_EQ(run_command(kTrain + " prepare --config '" + config + "' --corpus '" + weak +
                         "' --gold '" + gold + "' --out '" + dataset + "'")
                 .exit_code,
             0);
   const std::string run = (dir.path() / "run").string();
   const auto trained =
-      run_command(kTrain + " --config '" + config + "' --data '" + dataset + "' --out '" + run +
+      run_command(kTrain + " --config '" + config + "' --dataset '" + dataset + "' --out '" + run +
                   "' --set train.max_steps=6 --progress lines");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   EXPECT_NE(trained.out.find("Held-out test split (gold labels)"), std::string::npos)
@@ -174,8 +174,8 @@ TEST(NerTrainCli, TrainsEvaluatesAndReportsWhichLabelsScored) {
   EXPECT_EQ(metrics["steps"], 6);
 
   // `evaluate` on the dev split reproduces the numbers training recorded.
-  const auto evaluated = run_command(kTrain + " evaluate --run '" + run + "' --data '" + dataset +
-                                     "' --split dev --json");
+  const auto evaluated = run_command(kTrain + " evaluate --run '" + run + "' --dataset '" +
+                                     dataset + "' --split dev --json");
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
   const auto report = nlohmann::json::parse(evaluated.out);
   EXPECT_EQ(report["scores"], metrics["dev"]["scores"]);
@@ -188,26 +188,27 @@ TEST(NerTrainCli, TrainsEvaluatesAndReportsWhichLabelsScored) {
   const std::string held_out_dataset = (dir.path() / "held-out.h5").string();
   const auto prepared = run_command(
       kTrain + " prepare --config '" + run + "/data_config.yaml' --tokenizer '" + run +
-      "/tokenizer.model' --data '" + held_out.string() + "' --gold '" + held_out.string() +
+      "/tokenizer.model' --corpus '" + held_out.string() + "' --gold '" + held_out.string() +
       "' --set data.split=folders --out '" + held_out_dataset + "'");
   ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
-  const auto held_out_scores = run_command(kTrain + " evaluate --run '" + run + "' --data '" +
+  const auto held_out_scores = run_command(kTrain + " evaluate --run '" + run + "' --dataset '" +
                                            held_out_dataset + "' --json");
   ASSERT_EQ(held_out_scores.exit_code, 0) << held_out_scores.err;
   EXPECT_EQ(nlohmann::json::parse(held_out_scores.out)["documents"], 60);
 
   // Without a gold twin the report says the scores come from weak labels.
   const std::string weak_dataset = (dir.path() / "weak.h5").string();
-  ASSERT_EQ(run_command(kTrain + " prepare --config '" + config + "' --data '" + weak +
+  ASSERT_EQ(run_command(kTrain + " prepare --config '" + config + "' --corpus '" + weak +
                         "' --out '" + weak_dataset + "'")
                 .exit_code,
             0);
-  const auto weak_run = run_command(kTrain + " --config '" + config + "' --data '" + weak_dataset +
-                                    "' --out '" + run + "-weak' --set train.max_steps=2");
+  const auto weak_run =
+      run_command(kTrain + " --config '" + config + "' --dataset '" + weak_dataset + "' --out '" +
+                  run + "-weak' --set train.max_steps=2");
   ASSERT_EQ(weak_run.exit_code, 0) << weak_run.err;
   EXPECT_NE(weak_run.out.find("scored against WEAK labels"), std::string::npos) << weak_run.out;
 
-  const auto again = run_command(kTrain + " --config '" + config + "' --data '" + dataset +
+  const auto again = run_command(kTrain + " --config '" + config + "' --dataset '" + dataset +
                                  "' --out '" + run + "'");
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("already holds a training run"), std::string::npos) << again.err;
@@ -217,11 +218,30 @@ TEST(NerTrainCli, TrainingUsageErrors) {
   testing::TempDir dir;
   const auto help = run_command(kTrain + " --help");
   ASSERT_EQ(help.exit_code, 0);
-  for (const char* option : {"--config", "--data", "--out", "--resume", "--set", "evaluate"})
+  for (const char* option : {"--config", "--dataset", "--out", "--resume", "--set", "evaluate"})
     EXPECT_NE(help.out.find(option), std::string::npos) << option;
   const auto no_data = run_command(kTrain + " --out '" + (dir.path() / "r").string() + "'");
   EXPECT_EQ(no_data.exit_code, 2);
-  EXPECT_NE(no_data.err.find("--data"), std::string::npos) << no_data.err;
+  EXPECT_NE(no_data.err.find("--dataset"), std::string::npos) << no_data.err;
+  // The spellings of the last release still work, each with a note.
+  const auto old = run_command(kTrain + " --data /nonexistent/d.h5 --out '" +
+                               (dir.path() / "old").string() + "'");
+  EXPECT_EQ(old.exit_code, 2);
+  EXPECT_NE(old.err.find("ner-train: note: --data is now --dataset; the old spelling goes in the "
+                         "next release"),
+            std::string::npos)
+      << old.err;
+  EXPECT_NE(old.err.find("/nonexistent/d.h5"), std::string::npos) << old.err;
+  const auto old_prepare = run_command(kTrain + " prepare --data=/nonexistent -o x.h5");
+  EXPECT_EQ(old_prepare.exit_code, 2);
+  EXPECT_NE(old_prepare.err.find("note: --data is now --corpus"), std::string::npos)
+      << old_prepare.err;
+  EXPECT_NE(old_prepare.err.find("/nonexistent"), std::string::npos) << old_prepare.err;
+  for (const char* option : {"--device", "--threads", "-o,--out", "-c,--config"})
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  const auto pretrain_help = run_command(kTrain + " pretrain --help");
+  for (const char* option : {"--device", "--threads", "--dataset", "--progress"})
+    EXPECT_NE(pretrain_help.out.find(option), std::string::npos) << option;
   const auto nothing = run_command(kTrain + " --resume '" + dir.path().string() + "'");
   EXPECT_EQ(nothing.exit_code, 2);
   EXPECT_NE(nothing.err.find("nothing to resume"), std::string::npos) << nothing.err;

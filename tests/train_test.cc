@@ -35,7 +35,7 @@ const std::string kTinyConfig = NER_SOURCE_DIR "/configs/tiny.yaml";
 // Datasets are prepared by the ner-train-prepare executable: SentencePiece
 // cannot share this LibTorch process (see train/main.cc).
 fs::path prepare(const fs::path& corpus, const fs::path& out, const std::string& extra = "") {
-  const auto result = run_command(kPrepare + " --config '" + kTinyConfig + "' --data '" +
+  const auto result = run_command(kPrepare + " --config '" + kTinyConfig + "' --corpus '" +
                                   corpus.string() + "' --out '" + out.string() + "' " + extra);
   EXPECT_EQ(result.exit_code, 0) << result.err;
   return out;

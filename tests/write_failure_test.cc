@@ -67,14 +67,14 @@ class WriteFailureTest : public ::testing::Test {
                   .exit_code,
               0);
     const auto prepared =
-        run_command(kTrain + " prepare --config '" + kTinyConfig + "' --data '" +
+        run_command(kTrain + " prepare --config '" + kTinyConfig + "' --corpus '" +
                     path("w").string() + "' --out '" + path("data.h5").string() + "'");
     ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
   }
   static void TearDownTestSuite() { directory_.reset(); }
   static fs::path path(const std::string& name) { return directory_->path() / name; }
   static std::string train_command(const std::string& run, const std::string& extra) {
-    return kTrain + " --config '" + kTinyConfig + "' --data '" + path("data.h5").string() +
+    return kTrain + " --config '" + kTinyConfig + "' --dataset '" + path("data.h5").string() +
            "' --out '" + path(run).string() + "' --progress none " + extra;
   }
   static inline std::unique_ptr<testing::TempDir> directory_;
@@ -82,7 +82,7 @@ class WriteFailureTest : public ::testing::Test {
 
 TEST_F(WriteFailureTest, PrepareOnAFullDiskFailsCleanlyAndKeepsTheOldDataset) {
   const fs::path out = path("again.h5");
-  const std::string prepare = kTrain + " prepare --config '" + kTinyConfig + "' --data '" +
+  const std::string prepare = kTrain + " prepare --config '" + kTinyConfig + "' --corpus '" +
                               path("w").string() + "' --out '" + out.string() + "'";
   const auto result = run_with_file_limit(64, prepare);
   expect_one_write_error(result, out);

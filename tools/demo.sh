@@ -40,8 +40,8 @@ cat "$demo/corpus/000000.txt"
 echo
 
 echo
-echo "==> ner-train prepare --config configs/small.yaml --data $demo/corpus --gold $demo/gold --out $demo/dataset.h5"
-build/train/ner-train prepare --config configs/small.yaml --data "$demo/corpus" --gold "$demo/gold" \
+echo "==> ner-train prepare --config configs/small.yaml --corpus $demo/corpus --gold $demo/gold --out $demo/dataset.h5"
+build/train/ner-train prepare --config configs/small.yaml --corpus "$demo/corpus" --gold "$demo/gold" \
   --out "$demo/dataset.h5"
 echo
 echo "==> ner-corpus stats --dataset $demo/dataset.h5"
@@ -50,8 +50,8 @@ echo "==> ner-corpus stats --dataset $demo/dataset.h5"
 run=$demo/run-small
 rm -rf "$run"
 echo
-echo "==> ner-train --config configs/small.yaml --data $demo/dataset.h5 --out $run"
-build/train/ner-train --config configs/small.yaml --data "$demo/dataset.h5" --out "$run"
+echo "==> ner-train --config configs/small.yaml --dataset $demo/dataset.h5 --out $run"
+build/train/ner-train --config configs/small.yaml --dataset "$demo/dataset.h5" --out "$run"
 
 if [[ -d ../shared/real-dev ]]; then
   echo

@@ -130,7 +130,7 @@ step "ner-train prepare: corpora generated (gold twin) and real (weight $real_we
 
 step "ner-train --config $config --set train.epochs=$epochs -> $out/run"
 "$bin/train/ner-train" --config "$config" --set "train.epochs=$epochs" "${overrides[@]}" \
-  "${init[@]}" --data "$out/dataset.h5" --out "$out/run" --progress lines
+  "${init[@]}" --dataset "$out/dataset.h5" --out "$out/run" --progress lines
 train_seconds=$(grep -o '"train_seconds": *[0-9]*' "$out/run/metrics.json" | head -1 | grep -o '[0-9]*$' || true)
 
 if [ -d "$real_dev" ]; then

@@ -61,6 +61,23 @@ int run_prepare_tool(int argc, char** argv, const char* mode = nullptr) {
   return ner::kExitError;
 }
 
+// --device and --threads, as every command that computes offers them: here
+// shorthands for --set train.device=... and --set train.threads=....
+void add_device_options(CLI::App& app, std::vector<std::string>& overrides) {
+  app.add_option_function<std::string>(
+         "--device",
+         [&overrides](const std::string& device) { overrides.push_back("train.device=" + device); },
+         "auto, cpu, cuda or cuda:N (train.device of the config)")
+      ->type_name("TEXT");
+  app.add_option_function<std::string>(
+         "--threads",
+         [&overrides](const std::string& threads) {
+           overrides.push_back("train.threads=" + threads);
+         },
+         "CPU threads, 0: all cores (train.threads of the config)")
+      ->check(ner::whole_number(0, "0: all cores"));
+}
+
 struct TrainCommand {
   ner::TrainRequest request;
   std::filesystem::path resume;
@@ -84,10 +101,12 @@ int run_train(TrainCommand& command) {
     request.resume = true;
     request.run_dir = command.resume;
   } else {
-    if (request.data.empty()) throw ner::Error("--data DATASET.h5 is required (see --help)");
-    if (request.run_dir.empty()) throw ner::Error("--out RUN_DIR is required (see --help)");
+    if (request.data.empty())
+      throw ner::Error("--dataset DATASET.h5 is required for a new run (see --help)");
+    if (request.run_dir.empty())
+      throw ner::Error("--out RUN_DIR is required for a new run (see --help)");
     ner::refuse_output_over_inputs({"--out", request.run_dir},
-                                   {{"--data", request.data}, {"--config", request.config}});
+                                   {{"--dataset", request.data}, {"--config", request.config}});
   }
   const ner::TrainOutcome outcome = ner::run_training(request);
   if (!outcome.finished) return ner::kExitSuccess;
@@ -239,7 +258,7 @@ int run_pretrain(PretrainCommand& command, const char* argv0) {
     if (request.run_dir.empty()) throw ner::Error("--out RUN_DIR is required (see --help)");
     if (request.data.empty() == command.texts.empty())
       throw ner::Error(
-          "give the text as --text PATH (repeatable) or as --data TEXT.h5 from `ner-train "
+          "give the text as --text PATH (repeatable) or as --dataset TEXT.h5 from `ner-train "
           "prepare-text`, one of the two");
     if (!command.texts.empty()) {
       if (ner::RunDirectory(request.run_dir).has_started()) {
@@ -296,7 +315,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.description(
       "Train named-entity recognizers for ML-model facts.\n"
-      "Without a subcommand, trains: ner-train --config CFG --data DATASET.h5 --out RUN_DIR");
+      "Without a subcommand, trains: ner-train --config CFG --dataset DATASET.h5 --out RUN_DIR");
   app.set_version_flag("--version", std::string("ner-train ") + NER_VERSION);
   app.footer("Exit status: 0 success, 1 finished but some documents were skipped, 2 error.");
 
@@ -310,11 +329,13 @@ int main(int argc, char** argv) {
       ->check(ner::whole_number(0, "0: all cores"));
 
   TrainCommand train;
-  app.add_option("--config", train.request.config, "YAML config (model and train sections)")
+  app.add_option("-c,--config", train.request.config, "YAML config (model and train sections)")
       ->check(CLI::ExistingFile);
-  app.add_option("--data", train.request.data, "Dataset file from 'ner-train prepare'");
-  app.add_option("--out", train.request.run_dir,
-                 "Run directory to create: config, tokenizer, checkpoints, log, metrics");
+  app.add_option("--dataset", train.request.data,
+                 "Dataset file from 'ner-train prepare' (required for a new run)");
+  app.add_option("-o,--out", train.request.run_dir,
+                 "Run directory to create: config, tokenizer, checkpoints, log, metrics "
+                 "(required for a new run)");
   app.add_option("--resume", train.resume,
                  "Continue the run in this directory from its last checkpoint")
       ->check(CLI::ExistingDirectory);
@@ -324,6 +345,7 @@ int main(int argc, char** argv) {
                  "Stop after this many steps, saving a checkpoint to --resume from")
       ->check(ner::whole_number(0, "0: no stop", std::numeric_limits<long long>::max()));
   ner::add_progress_option(app, train.request.progress, "a line per evaluation");
+  add_device_options(app, train.request.overrides);
   app.add_flag("--dump-config", train.dump_config, "Print the resolved training config and exit");
   app.add_option("--init", train.request.init,
                  "Start from the encoder of this pretraining run (`ner-train pretrain`); prepare "
@@ -336,7 +358,7 @@ int main(int argc, char** argv) {
   evaluate_app->add_option("--run", evaluate.run_dir, "Run directory written by training")
       ->required()
       ->check(CLI::ExistingDirectory);
-  evaluate_app->add_option("--data", evaluate.data, "Dataset file (same tokenizer and labels)")
+  evaluate_app->add_option("--dataset", evaluate.data, "Dataset file (same tokenizer and labels)")
       ->required()
       ->check(CLI::ExistingFile);
   evaluate_app->add_option("--split", evaluate.split, "train, dev or test")
@@ -361,7 +383,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   export_app
-      ->add_option("--out", export_command.out,
+      ->add_option("-o,--out", export_command.out,
                    "Model file to write (e.g. model.nerm); never another file of the run")
       ->required();
   export_app->add_flag("--fp16", export_command.fp16,
@@ -385,7 +407,7 @@ int main(int argc, char** argv) {
       "--text", pretrain.texts,
       "Untagged text: a directory of *.txt, a .txt or a .jsonl file "
       "({\"id\", \"text\"} lines) (repeatable); tokenized into RUN_DIR/text.h5");
-  pretrain_app->add_option("--data", pretrain.request.data,
+  pretrain_app->add_option("--dataset", pretrain.request.data,
                            "Or text already tokenized by `ner-train prepare-text`");
   pretrain_app->add_option("--tokenizer", pretrain.tokenizer,
                            "SentencePiece model to tokenize --text with (default: train one)");
@@ -395,11 +417,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"fail", "skip"}));
   pretrain_app
-      ->add_option("--config", pretrain.request.config,
+      ->add_option("-c,--config", pretrain.request.config,
                    "YAML config (tokenizer, data, model, train and pretrain sections)")
       ->check(CLI::ExistingFile);
-  pretrain_app->add_option("--out", pretrain.request.run_dir,
-                           "Pretraining run directory to create");
+  pretrain_app->add_option("-o,--out", pretrain.request.run_dir,
+                           "Pretraining run directory to create (required for a new run)");
   pretrain_app
       ->add_option("--init", pretrain.request.init,
                    "Continue pretraining from this pretraining run's weights, with a new "
@@ -417,14 +439,19 @@ int main(int argc, char** argv) {
                    "Stop after this many steps, saving a checkpoint to --resume from")
       ->check(ner::whole_number(0, "0: run to the end"));
   ner::add_progress_option(*pretrain_app, pretrain.request.progress, "a line per evaluation");
+  add_device_options(*pretrain_app, pretrain.request.overrides);
   pretrain_app->add_flag("--dump-config", pretrain.dump_config,
                          "Print the resolved pretraining config and exit");
 
-  return ner::run_command_line(app, argc, argv, [&] {
-    if (*pretrain_app) return run_pretrain(pretrain, argv[0]);
-    if (*env) return run_env(env_json, env_threads);
-    if (*evaluate_app) return run_evaluate(evaluate);
-    if (*export_app) return run_export(export_command);
-    return run_train(train);
-  });
+  return ner::run_command_line(app, argc, argv,
+                               [&] {
+                                 if (*pretrain_app) return run_pretrain(pretrain, argv[0]);
+                                 if (*env) return run_env(env_json, env_threads);
+                                 if (*evaluate_app) return run_evaluate(evaluate);
+                                 if (*export_app) return run_export(export_command);
+                                 return run_train(train);
+                               },
+                               {{"", "--data", "--dataset"},
+                                {"evaluate", "--data", "--dataset"},
+                                {"pretrain", "--data", "--dataset"}});
 }

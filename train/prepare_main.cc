@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -24,7 +25,6 @@ namespace {
 
 struct PrepareCommand {
   std::string config;
-  std::string data;
   std::string gold;
   std::vector<std::string> corpora;
   std::string out;
@@ -46,13 +46,23 @@ void refuse_unusable_output(const std::string& out, const std::vector<ner::Comma
 void refuse_unusable_paths(const PrepareCommand& command, const ner::PrepareOptions& options) {
   std::vector<ner::CommandPath> inputs = {{"--config", command.config},
                                           {"--tokenizer", command.tokenizer},
-                                          {"--data", command.data},
+                                          {"--corpus", options.data},
                                           {"--gold", command.gold}};
   for (const ner::PrepareCorpus& corpus : options.corpora) {
     inputs.push_back({"--corpus " + corpus.name, corpus.data});
     inputs.push_back({"--corpus " + corpus.name + " gold", corpus.gold});
   }
   refuse_unusable_output(command.out, inputs);
+}
+
+// A --corpus value that names a path rather than NAME=PATH,...: no '=', a
+// '/' before the first '=' (a corpus name holds none), or an existing path.
+bool is_plain_corpus_path(const std::string& value) {
+  const std::size_t equals = value.find('=');
+  if (equals == std::string::npos) return true;
+  if (value.substr(0, equals).find('/') != std::string::npos) return true;
+  std::error_code ignored;
+  return std::filesystem::exists(value, ignored);
 }
 
 // --dump-config: prints the resolved config, and the command stops there.
@@ -65,14 +75,22 @@ int run_prepare(const PrepareCommand& command) {
   ner::PrepareOptions options;
   options.config = ner::load_data_config(command.config, command.overrides);
   if (dumped_config(options.config, command.dump_config)) return ner::kExitSuccess;
-  if (command.data.empty() == command.corpora.empty() || command.out.empty())
-    throw ner::Error(
-        "prepare needs --data DIR (or one --corpus NAME=PATH per corpus) and --out FILE.h5");
-  if (!command.gold.empty() && command.data.empty())
-    throw ner::Error("--gold goes with --data; with --corpus write NAME=PATH,gold=DIR");
-  options.data = command.data;
-  options.gold = command.gold;
+  // --corpus PATH is the one corpus; --corpus NAME=PATH,... one of a mixture.
+  std::vector<std::string> paths, mixture;
   for (const std::string& corpus : command.corpora)
+    (is_plain_corpus_path(corpus) ? paths : mixture).push_back(corpus);
+  if (paths.size() > 1 || (!paths.empty() && !mixture.empty()) ||
+      (paths.empty() && mixture.empty()) || command.out.empty()) {
+    throw ner::Error(
+        "prepare needs one --corpus PATH (or --corpus NAME=PATH[,gold=DIR] for each corpus of a "
+        "mixture) and --out FILE.h5");
+  }
+  if (!command.gold.empty() && paths.empty())
+    throw ner::Error(
+        "--gold goes with a single --corpus PATH; in a mixture write NAME=PATH,gold=DIR");
+  options.data = paths.empty() ? std::string() : paths.front();
+  options.gold = command.gold;
+  for (const std::string& corpus : mixture)
     options.corpora.push_back(ner::parse_prepare_corpus(corpus));
   options.out = command.out;
   options.tokenizer_model = command.tokenizer;
@@ -165,10 +183,10 @@ int prepare_text_main(int argc, char** argv) {
   app.add_option("--text", command.texts,
                  "Untagged text (repeatable): a directory of *.txt (recursively), a *.txt file, "
                  "or a *.jsonl file of {\"id\": ..., \"text\": ...} lines");
-  app.add_option("--out", command.out, "Pretraining corpus file to write (HDF5)");
+  app.add_option("-o,--out", command.out, "Pretraining corpus file to write (HDF5)");
   app.add_option("--tokenizer", command.tokenizer,
                  "Reuse this SentencePiece model instead of training one");
-  app.add_option("--config", command.config, "YAML config (sections tokenizer and data)");
+  app.add_option("-c,--config", command.config, "YAML config (sections tokenizer and data)");
   app.add_option("--set", command.overrides,
                  "Override a config value: section.key=value (repeatable)");
   app.add_option("--max-docs", command.max_documents, "Read at most this many documents (0: all)")
@@ -195,17 +213,18 @@ int main(int argc, char** argv) {
   app.footer("Exit status: 0 success, 1 finished but some documents were skipped, 2 error.");
   PrepareCommand prepare_command;
   CLI::App* prepare = &app;
-  prepare->add_option("--config", prepare_command.config,
+  prepare->add_option("-c,--config", prepare_command.config,
                       "YAML config (sections tokenizer and data)");
-  prepare->add_option("--data", prepare_command.data,
-                      "Tagged corpus: a directory of *.txt or one file");
+  prepare
+      ->add_option("--corpus", prepare_command.corpora,
+                   "The tagged corpus, a directory of *.txt or one file; or, repeated, each corpus "
+                   "of a mixture as NAME=PATH[,weight=W][,gold=DIR], each split on its own, "
+                   "training drawing its windows by weight (required)")
+      ->allow_extra_args(false);
   prepare->add_option(
       "--gold", prepare_command.gold,
       "Gold twin of the corpus (same relative paths and plain text): dev and test take its labels");
-  prepare->add_option("--corpus", prepare_command.corpora,
-                      "One corpus of a mixture, NAME=PATH[,weight=W][,gold=DIR] (repeatable): "
-                      "each is split on its own, and training draws its windows by weight");
-  prepare->add_option("--out", prepare_command.out, "Dataset file to write (HDF5)");
+  prepare->add_option("-o,--out", prepare_command.out, "Dataset file to write (HDF5) (required)");
   prepare->add_option("--tokenizer", prepare_command.tokenizer,
                       "Reuse this SentencePiece model instead of training one");
   prepare->add_option("--set", prepare_command.overrides,
@@ -217,5 +236,6 @@ int main(int argc, char** argv) {
   prepare->add_flag("--dump-config", prepare_command.dump_config,
                     "Print the resolved configuration and exit");
 
-  return ner::run_command_line(app, argc, argv, [&] { return run_prepare(prepare_command); });
+  return ner::run_command_line(app, argc, argv, [&] { return run_prepare(prepare_command); },
+                               {{"", "--data", "--corpus"}});
 }

@@ -215,7 +215,7 @@ Pretrainer::Pretrainer(const PretrainRequest& request)
   }
   if (request.resume && !request.init.empty())
     throw Error("--init starts a new run; a resumed run continues from its own last.pt");
-  if (data_path_.empty()) throw Error("no text given: use --data TEXT.h5 or --text PATH");
+  if (data_path_.empty()) throw Error("no text given: use --dataset TEXT.h5 or --text PATH");
   corpus_ = read_pretraining_corpus(data_path_);
   if (request.resume && directory_.read_tokenizer() != corpus_.tokenizer_model) {
     throw Error(fmt::format("{}: tokenized with another tokenizer than the run's {}",

@@ -115,7 +115,7 @@ Trainer::Trainer(const TrainRequest& request)
     options_ = load_train_options(request.config, request.overrides);
     data_path_ = request.data;
   }
-  if (data_path_.empty()) throw Error("no dataset given: use --data DATASET.h5");
+  if (data_path_.empty()) throw Error("no dataset given: use --dataset DATASET.h5");
 
   dataset_ = read_dataset_file(data_path_);
   label_set_ = dataset_label_set(dataset_, data_path_);

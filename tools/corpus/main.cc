@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
   generate->add_option("--seed", g.seed, "Random seed; the same seed gives the same corpus")
       ->capture_default_str();
   generate
-      ->add_option("--out", generate_options.out,
+      ->add_option("-o,--out", generate_options.out,
                    "Output directory (weak labels, or untagged text with --raw)")
       ->required();
   generate->add_option("--gold", generate_options.gold,
@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
   strip->add_option("input", strip_options.input, "Tagged corpus: a directory (*.txt) or a file")
       ->required();
   strip
-      ->add_option("--out", strip_options.out,
+      ->add_option("-o,--out", strip_options.out,
                    "Output directory (a file for a file input); not the input, nor inside it")
       ->required();
   strip->add_flag("--force", strip_options.force,
@@ -325,7 +325,7 @@ int main(int argc, char** argv) {
                    "{\"id\", \"text\"} lines")
       ->required();
   label
-      ->add_option("--out", label_options.out,
+      ->add_option("-o,--out", label_options.out,
                    "Directory for the tagged corpus (new or empty); JSON Lines documents go to "
                    "OUT/<file stem>/<id>.txt")
       ->required();

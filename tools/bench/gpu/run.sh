@@ -98,7 +98,7 @@ if wants fixed || wants reference || wants full; then
     stage "generate $docs documents and prepare them with $config"
     "$bin/tools/corpus/ner-corpus" generate --docs "$docs" --seed 1 --out "$work/corpus" \
       --gold "$work/gold"
-    "$bin/train/ner-train" prepare --config "$config" --data "$work/corpus" \
+    "$bin/train/ner-train" prepare --config "$config" --corpus "$work/corpus" \
       --gold "$work/gold" --out "$work/data.h5"
   fi
 fi
@@ -116,7 +116,7 @@ train() {  # name, then --set overrides
   fi
   stage "ner-train $name"
   rm -rf "$work/runs/$name"
-  if "$bin/train/ner-train" --config "$config" --data "$work/data.h5" \
+  if "$bin/train/ner-train" --config "$config" --dataset "$work/data.h5" \
     --out "$work/runs/$name" --progress lines --set "train.device=$train_device" "$@"; then
     publish
   else
