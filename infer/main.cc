@@ -5,8 +5,11 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <iterator>
@@ -40,7 +43,7 @@ struct TagOptions {
   std::string format = "inline";
   std::string out;
   std::vector<std::string> inputs;
-  std::vector<std::string> globs = {"*.txt"};
+  std::vector<std::string> globs = {"*.txt", "*.jsonl"};
   int threads = 0;
   std::size_t batch_size = 32;
   ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
@@ -328,6 +331,35 @@ class OutputSink {
     return std::nullopt;
   }
 
+  // Adds one line of a JSON Lines input's output: to standard output now,
+  // to its file when end_lines() writes it whole.
+  std::optional<std::string> add_line(const InputDocument& input, const std::string& line) {
+    if (!to_directory()) {
+      write_to_stdout(line);
+      return std::nullopt;
+    }
+    lines_of_ = &input;
+    lines_ += line;
+    return std::nullopt;
+  }
+  // Writes the lines of `input` added since its first (nothing without --out
+  // or when none was added).
+  std::optional<std::string> end_lines(const InputDocument& input) {
+    if (!to_directory() || lines_of_ != &input) return std::nullopt;
+    const fs::path target =
+        fs::path(out_) / ner::output_file_name(ner::OutputFormat::kJsonl, input.name);
+    lines_of_ = nullptr;
+    const std::string lines = std::move(lines_);
+    lines_.clear();
+    if (const auto earlier = written_.find(target); earlier != written_.end()) {
+      return fmt::format("{}: its output {} was already written for {}", input.shown(),
+                         target.string(), earlier->second);
+    }
+    ner::write_file_atomically(target, lines);
+    written_.emplace(target, input.shown());
+    return std::nullopt;
+  }
+
   // Ends standard output, or writes the index page of a directory of HTML
   // pages: index.html, or _index.html when a document's page took that name.
   // Returns the index written, if any.
@@ -348,6 +380,8 @@ class OutputSink {
   std::string out_;
   std::map<fs::path, std::string> written_;  // output file -> the document it holds
   std::vector<ner::HtmlIndexEntry> index_;   // the HTML pages written, in order
+  const InputDocument* lines_of_ = nullptr;  // the JSON Lines input being written
+  std::string lines_;                        // its output so far
 };
 
 struct TagTotals {
@@ -355,74 +389,186 @@ struct TagTotals {
   std::size_t entities = 0;
 };
 
-// Tags the documents a round at a time (batching windows across them) and
-// hands each result to the sink, showing progress per round.
+// One document waiting in a round: a text file, standard input, or a line
+// of a JSON Lines file (`record`, whose output is the record with entities).
+struct PendingDocument {
+  const InputDocument* input = nullptr;
+  std::string text;
+  std::size_t bytes = 0;                         // of input it stands for, for progress
+  std::optional<nlohmann::ordered_json> record;  // key order kept
+  std::string where;                             // "file:line" of a JSON line, for messages
+};
+
+// Tags documents a round at a time, batching windows across them, and hands
+// each result to the sink; progress counts bytes of text, so that it moves
+// within one long document as the engine works through its windows.
+class RoundTagger {
+ public:
+  RoundTagger(ner::Tagger& tagger, ner::OutputFormat format, OutputSink& sink,
+              ner::ProgressDisplay& display, SkipReport& skip, std::size_t total_bytes,
+              std::size_t documents)
+      : tagger_(tagger),
+        format_(format),
+        sink_(sink),
+        display_(display),
+        skip_(skip),
+        total_bytes_(total_bytes),
+        documents_(documents) {}
+
+  void add(PendingDocument document) {
+    round_.push_back(std::move(document));
+    if (round_.size() >= kDocumentsPerRound) flush();
+  }
+  // Counts input that was skipped or is done without a document of its own.
+  void pass(std::size_t bytes) { done_bytes_ += bytes; }
+  void grow_total(std::size_t bytes) { total_bytes_ += bytes; }
+  void input_done() { ++inputs_done_; }
+
+  void flush() {
+    if (round_.empty()) return;
+    std::size_t round_bytes = 0;
+    std::vector<std::string_view> texts;
+    for (const PendingDocument& document : round_) {
+      round_bytes += document.bytes;
+      texts.emplace_back(document.text);
+    }
+    const std::string documents_done = fmt::format("{}/{} inputs", inputs_done_, documents_);
+    const std::vector<ner::TaggedDocument> tagged =
+        tagger_.tag(texts, [&](std::size_t windows_done, std::size_t windows) {
+          if (windows_done < windows)
+            display_.update_bytes(done_bytes_ + round_bytes * windows_done / windows, total_bytes_,
+                                  documents_done);
+        });
+    for (std::size_t i = 0; i < round_.size(); ++i)
+      write(round_[i], tagged[i]);
+    done_bytes_ += round_bytes;
+    round_.clear();
+    display_.update_bytes(std::min(done_bytes_, total_bytes_), total_bytes_,
+                          fmt::format("{}/{} inputs", inputs_done_, documents_));
+  }
+
+  const TagTotals& totals() const { return totals_; }
+
+ private:
+  void write(const PendingDocument& document, const ner::TaggedDocument& tagged) {
+    const InputDocument& input = *document.input;
+    std::string output;
+    try {
+      output = document.record ? ner::jsonl_record(*document.record, document.text, tagged)
+                               : ner::format_document(format_, input.name, document.text, tagged);
+    } catch (const ner::Error& error) {
+      skip_(fmt::format("{}: cannot be written {}: {}", input.shown(),
+                        ner::output_format_name(format_), error.what()));
+      return;
+    }
+    const std::optional<std::string> failure =
+        document.record ? sink_.add_line(input, output) : sink_.write(input, output, tagged);
+    if (failure) {
+      skip_(*failure);
+      return;
+    }
+    ++totals_.tagged;
+    totals_.entities += tagged.spans.size();
+  }
+
+  ner::Tagger& tagger_;
+  ner::OutputFormat format_;
+  OutputSink& sink_;
+  ner::ProgressDisplay& display_;
+  SkipReport& skip_;
+  std::size_t total_bytes_;
+  std::size_t documents_;
+  std::size_t done_bytes_ = 0;
+  std::size_t inputs_done_ = 0;
+  std::vector<PendingDocument> round_;
+  TagTotals totals_;
+};
+
+bool is_json_lines(const InputDocument& document) {
+  return document.path.extension() == ".jsonl";
+}
+
+// The documents of a JSON Lines file, one {"text": ...} object per line (any
+// other fields are kept in the output); a line that is not one is skipped
+// and reported as file:line.
+void add_json_lines(const InputDocument& input, RoundTagger& rounds, SkipReport& skip) {
+  std::ifstream in(input.path, std::ios::binary);
+  if (!in) {
+    skip(fmt::format("{}: cannot open: {}", input.shown(), std::strerror(errno)));
+    return;
+  }
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    const std::size_t bytes = line.size() + 1;
+    const std::string where = fmt::format("{}:{}", input.shown(), number);
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      rounds.pass(bytes);
+      continue;
+    }
+    nlohmann::ordered_json record;
+    try {
+      record = nlohmann::ordered_json::parse(line);
+    } catch (const nlohmann::json::parse_error& error) {
+      rounds.pass(bytes);
+      skip(fmt::format("{}: not JSON ({})", where, error.what()));
+      continue;
+    }
+    if (!record.is_object() || !record.contains("text") || !record["text"].is_string()) {
+      rounds.pass(bytes);
+      skip(fmt::format("{}: not a document: expected an object with a string \"text\"", where));
+      continue;
+    }
+    std::string text = record["text"].get<std::string>();
+    if (text.find('\0') != std::string::npos) {
+      rounds.pass(bytes);
+      skip(fmt::format("{}: its text holds a NUL character", where));
+      continue;
+    }
+    rounds.add({&input, std::move(text), bytes, std::move(record), where});
+  }
+  if (in.bad()) skip(fmt::format("{}: cannot read: {}", input.shown(), std::strerror(errno)));
+  // A JSON Lines file is written whole, once its last line is tagged.
+  rounds.flush();
+}
+
 TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& documents,
                         ner::OutputFormat format, OutputSink& sink, ner::ProgressDisplay& display,
                         SkipReport& skip) {
-  TagTotals totals;
-  // Progress counts bytes of text, so that it moves within one long document
-  // as the engine works through its windows; standard input counts once read.
-  std::vector<std::size_t> sizes(documents.size(), 0);
   std::size_t total_bytes = 0;
+  std::vector<std::size_t> sizes(documents.size(), 0);
   for (std::size_t i = 0; i < documents.size(); ++i) {
     std::error_code unknown;
     if (!documents[i].path.empty()) sizes[i] = fs::file_size(documents[i].path, unknown);
     if (unknown) sizes[i] = 0;
     total_bytes += sizes[i];
   }
-  std::size_t done_bytes = 0;
-  for (std::size_t first = 0; first < documents.size(); first += kDocumentsPerRound) {
-    const std::size_t last = std::min(documents.size(), first + kDocumentsPerRound);
-    std::vector<const InputDocument*> round;
-    std::vector<std::string> texts;
-    std::size_t round_bytes = 0;
-    for (std::size_t i = first; i < last; ++i) {
+  RoundTagger rounds(tagger, format, sink, display, skip, total_bytes, documents.size());
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    const InputDocument& document = documents[i];
+    if (is_json_lines(document)) {
+      rounds.flush();  // the file's lines are written together, apart from others
+      add_json_lines(document, rounds, skip);
+      if (const std::optional<std::string> failure = sink.end_lines(document)) skip(*failure);
+    } else {
       std::string reason;
-      if (std::optional<std::string> text = load_text(documents[i], reason)) {
-        if (documents[i].path.empty()) {
+      if (std::optional<std::string> text = load_text(document, reason)) {
+        // Standard input counts once it has been read.
+        if (document.path.empty()) {
           sizes[i] = text->size();
-          total_bytes += sizes[i];
+          rounds.grow_total(sizes[i]);
         }
-        round_bytes += sizes[i];
-        round.push_back(&documents[i]);
-        texts.push_back(std::move(*text));
+        rounds.add({&document, std::move(*text), sizes[i], std::nullopt, document.shown()});
       } else {
-        done_bytes += sizes[i];
+        rounds.pass(sizes[i]);
         skip(reason);
       }
     }
-    const std::string documents_done = fmt::format("{}/{} docs", first, documents.size());
-    const std::vector<ner::TaggedDocument> tagged =
-        tagger.tag(std::vector<std::string_view>(texts.begin(), texts.end()),
-                   [&](std::size_t windows_done, std::size_t windows) {
-                     if (windows_done < windows)
-                       display.update_bytes(done_bytes + round_bytes * windows_done / windows,
-                                            total_bytes, documents_done);
-                   });
-    for (std::size_t i = 0; i < round.size(); ++i) {
-      std::string output;
-      try {
-        output = ner::format_document(format, round[i]->name, texts[i], tagged[i]);
-      } catch (const ner::Error& error) {
-        skip(fmt::format("{}: cannot be written {}: {}", round[i]->shown(),
-                         ner::output_format_name(format), error.what()));
-        continue;
-      }
-      if (const std::optional<std::string> failure = sink.write(*round[i], output, tagged[i])) {
-        skip(*failure);
-        continue;
-      }
-      ++totals.tagged;
-      totals.entities += tagged[i].spans.size();
-    }
-    done_bytes += round_bytes;
-    display.update_bytes(last == documents.size() ? total_bytes : done_bytes, total_bytes,
-                         fmt::format("{}/{} docs", last, documents.size()));
+    rounds.input_done();
   }
+  rounds.flush();
   if (const std::optional<fs::path> index = sink.finish())
     display.line(fmt::format("index of the pages: {}", index->string()));
-  return totals;
+  return rounds.totals();
 }
 
 ner::Tagger load_tagger(ner::ModelFile model, const TagOptions& options) {

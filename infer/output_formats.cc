@@ -20,9 +20,9 @@ double rounded(double score) {
   return std::round(score * 1e4) / 1e4;
 }
 
-std::string jsonl_document(const std::string& name, std::string_view text,
-                           const TaggedDocument& tagged) {
-  nlohmann::json entities = nlohmann::json::array();
+// Entities as JSON keeps them: fields in the order written.
+nlohmann::ordered_json entities_json(std::string_view text, const TaggedDocument& tagged) {
+  nlohmann::ordered_json entities = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < tagged.spans.size(); ++i) {
     const Span& span = tagged.spans[i];
     entities.push_back({{"start", span.char_begin},
@@ -31,8 +31,13 @@ std::string jsonl_document(const std::string& name, std::string_view text,
                         {"text", text.substr(span.begin, span.end - span.begin)},
                         {"score", rounded(tagged.scores[i])}});
   }
-  const nlohmann::json document = {
-      {"document", name}, {"text", text}, {"entities", std::move(entities)}};
+  return entities;
+}
+
+std::string jsonl_document(const std::string& name, std::string_view text,
+                           const TaggedDocument& tagged) {
+  const nlohmann::ordered_json document = {
+      {"document", name}, {"text", text}, {"entities", entities_json(text, tagged)}};
   // A file name need not be UTF-8; JSON must be.
   return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -157,11 +162,23 @@ std::string_view output_format_name(OutputFormat format) {
   }
 }
 
+std::string jsonl_record(const nlohmann::ordered_json& record, std::string_view text,
+                         const TaggedDocument& tagged) {
+  nlohmann::ordered_json tagged_record = record;
+  tagged_record["entities"] = entities_json(text, tagged);
+  return tagged_record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 std::string output_file_name(OutputFormat format, const std::string& document_name) {
   if (format == OutputFormat::kInline) return document_name;
   std::string stem = document_name;
-  if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".txt") == 0)
-    stem.resize(stem.size() - 4);
+  for (const std::string_view extension : {std::string_view(".txt"), std::string_view(".jsonl")}) {
+    if (stem.size() > extension.size() &&
+        stem.compare(stem.size() - extension.size(), extension.size(), extension) == 0) {
+      stem.resize(stem.size() - extension.size());
+      break;
+    }
+  }
   switch (format) {
     case OutputFormat::kJsonl:
       return stem + ".jsonl";

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,7 @@ OutputFormat parse_output_format(std::string_view name);
 std::string_view output_format_name(OutputFormat format);
 
 // The file name a document's output gets under --out: inline keeps the
-// input's name, the others replace a ".txt" extension with their own.
+// input's name, the others replace a ".txt" or ".jsonl" extension with their own.
 std::string output_file_name(OutputFormat format, const std::string& document_name);
 
 // Text before the first document and after the last (the HTML page's head
@@ -37,6 +38,12 @@ struct HtmlIndexEntry {
 };
 // The index page: a table linking every page, with counts per type.
 std::string html_index(const std::vector<HtmlIndexEntry>& entries);
+
+// A line of a JSON Lines input tagged: the record as it was (every field
+// kept) with "entities" set to the document's entities, as --format jsonl
+// writes them (code-point offsets, label, text, score), and a newline.
+std::string jsonl_record(const nlohmann::ordered_json& record, std::string_view text,
+                         const TaggedDocument& tagged);
 
 // One document in the format. Inline output is the input with tags inserted
 // and every other byte unchanged; it throws ner::Error when the text itself

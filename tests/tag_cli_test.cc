@@ -184,8 +184,8 @@ TEST_F(TagCliTest, GlobChoosesTheFilesOfADirectory) {
   const fs::path papers = dir.path() / "papers";
   const auto none = run_command(tag(shell_quoted(papers)));
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_NE(none.err.find("papers: no file matches *.txt (it holds 2 *.md, 1 *.pdf); choose the "
-                          "files with --glob, e.g. --glob '*.md'"),
+  EXPECT_NE(none.err.find("papers: no file matches *.txt or *.jsonl (it holds 2 *.md, 1 *.pdf); "
+                          "choose the files with --glob, e.g. --glob '*.md'"),
             std::string::npos)
       << none.err;
   EXPECT_EQ(none.out, "");
@@ -200,6 +200,47 @@ TEST_F(TagCliTest, GlobChoosesTheFilesOfADirectory) {
   EXPECT_NE(named.out.find("parameters."), std::string::npos);
   const auto empty = run_command(tag(shell_quoted(dir.path() / "papers" / "sub" / "none")));
   EXPECT_EQ(empty.exit_code, 1);  // a missing input is skipped and reported
+}
+
+// JSON Lines in ({"id", "text"} and any other fields), the same lines out
+// with "entities" added; a line that is no document is reported as file:line.
+TEST_F(TagCliTest, JsonLinesInAndOut) {
+  const testing::TempDir dir;
+  dir.write("in/docs.jsonl",
+            "{\"id\": \"a\", \"text\": \"GPT-3 has 175B parameters.\", \"source\": \"x\"}\n"
+            "not json\n"
+            "{\"id\": 2}\n"
+            "\n"
+            "{\"id\": \"b\", \"text\": \"BERT was released in 2018.\"}\n");
+  dir.write("in/plain.txt", "T5 was trained in 2019.\n");
+  const fs::path docs = dir.path() / "in" / "docs.jsonl";
+  const auto piped = run_command(tag(shell_quoted(docs)));
+  EXPECT_EQ(piped.exit_code, 1) << piped.err;
+  EXPECT_NE(piped.err.find("docs.jsonl:2: not JSON"), std::string::npos) << piped.err;
+  EXPECT_NE(piped.err.find("docs.jsonl:3: not a document"), std::string::npos) << piped.err;
+  std::istringstream lines(piped.out);
+  std::vector<nlohmann::json> records;
+  for (std::string line; std::getline(lines, line);)
+    records.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(records.size(), 2u) << piped.out;
+  EXPECT_EQ(records[0]["id"], "a");
+  EXPECT_EQ(records[0]["source"], "x");
+  EXPECT_EQ(records[1]["id"], "b");
+  EXPECT_EQ(piped.out.rfind("{\"id\":\"a\",\"text\":", 0), 0u) << "the record's own order";
+  for (const auto& record : records) {
+    ASSERT_TRUE(record["entities"].is_array());
+    for (const auto& entity : record["entities"])
+      EXPECT_TRUE(entity.contains("start") && entity.contains("score")) << entity;
+  }
+  // A directory holds *.jsonl among the default files; each JSON Lines
+  // input becomes one file of the same name under --out.
+  const auto written =
+      run_command(tag("--progress lines --out " + shell_quoted(dir.path() / "out") + " " +
+                      shell_quoted(dir.path() / "in")));
+  EXPECT_EQ(written.exit_code, 1) << written.err;
+  EXPECT_NE(written.err.find("2 files match *.txt or *.jsonl"), std::string::npos) << written.err;
+  EXPECT_EQ(read_file(dir.path() / "out" / "docs.jsonl"), piped.out);
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "plain.txt"));
 }
 
 TEST_F(TagCliTest, EveryFormatParses) {
@@ -359,7 +400,7 @@ TEST_F(TagCliTest, ProgressStylesAreTheSameAsTrainings) {
   EXPECT_NE(lines.err.find("tagged 30 documents"), std::string::npos) << lines.err;
   // Progress is in bytes of text, with rate and time left, and ends at 100%.
   EXPECT_NE(lines.err.find("100% "), std::string::npos) << lines.err;
-  EXPECT_NE(lines.err.find("/s ETA 0s, 30/30 docs"), std::string::npos) << lines.err;
+  EXPECT_NE(lines.err.find("/s ETA 0s, 30/30 inputs"), std::string::npos) << lines.err;
   const auto bar = run_command(tag("--progress bar " + input));
   ASSERT_EQ(bar.exit_code, 0) << bar.err;
   EXPECT_NE(bar.err.find("[########################] "), std::string::npos) << bar.err;

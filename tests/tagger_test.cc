@@ -279,6 +279,8 @@ TEST(OutputFormats, NamesAndExtensions) {
   EXPECT_EQ(output_file_name(OutputFormat::kInline, "a/b.txt"), "a/b.txt");
   EXPECT_EQ(output_file_name(OutputFormat::kJsonl, "a/b.txt"), "a/b.jsonl");
   EXPECT_EQ(output_file_name(OutputFormat::kConll, "b.md"), "b.md.conll");
+  EXPECT_EQ(output_file_name(OutputFormat::kJsonl, "a/b.jsonl"), "a/b.jsonl");
+  EXPECT_EQ(output_file_name(OutputFormat::kHtml, "a/b.jsonl"), "a/b.html");
   EXPECT_EQ(output_file_name(OutputFormat::kHtml, "stdin"), "stdin.html");
   EXPECT_THROW(parse_output_format("xml"), Error);
 }
