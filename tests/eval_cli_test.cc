@@ -78,6 +78,58 @@ TEST(NerEvalCli, MissingPredictionsAndMalformedFilesAreErrors) {
   EXPECT_EQ(run_command(kEval + " --help").exit_code, 0);
 }
 
+// Predictions as ner-tag writes them in its other formats score the same as
+// inline tags: JSON Lines by "document" (a directory of files or one file)
+// and CoNLL columns placed back on the gold text.
+TEST(NerEvalCli, ScoresJsonLinesAndConllPredictions) {
+  testing::TempDir dir;
+  dir.write("gold/a.txt", "<model>GPT-3</model> has <params>175B</params> parameters.\n");
+  dir.write("gold/sub/b.txt", "Trained in <year>2020</year> on <hardware>V100s</hardware>.\n");
+  const std::string a_line =
+      R"({"document": "a.txt", "text": "GPT-3 has 175B parameters.\n", "entities": )"
+      R"([{"start": 0, "end": 5, "label": "model", "score": 0.9}]})";
+  const std::string b_line =
+      R"({"document": "sub/b.txt", "text": "Trained in 2020 on V100s.\n", "entities": )"
+      R"([{"start": 11, "end": 15, "label": "year"}, {"start": 19, "end": 24, "label": "model"}]})";
+  dir.write("jsonl/a.jsonl", a_line + "\n");
+  dir.write("jsonl/sub/b.jsonl", b_line + "\n");
+  dir.write("all.jsonl", a_line + "\n\n" + b_line + "\n");
+  dir.write("conll/a.conll", "-DOCSTART- O\n\nGPT-3 B-model\nhas O\n175B O\nparameters O\n. O\n\n");
+  dir.write("conll/sub/b.conll",
+            "-DOCSTART- O\n\nTrained O\nin O\n2020 B-year\non O\nV100s B-model\n. O\n\n");
+  dir.write("all.conll",
+            "-DOCSTART- O\n\nGPT-3 B-model\nhas O\n175B O\nparameters O\n. O\n\n"
+            "-DOCSTART- O\n\nTrained O\nin O\n2020 B-year\non O\nV100s B-model\n. O\n\n");
+  const std::string gold = "'" + (dir.path() / "gold").string() + "'";
+  for (const char* pred : {"jsonl", "all.jsonl", "conll", "all.conll"}) {
+    const auto result = run_command(kEval + " --json --gold " + gold + " --pred '" +
+                                    (dir.path() / pred).string() + "'");
+    ASSERT_EQ(result.exit_code, 0) << pred << ": " << result.err;
+    const auto json = nlohmann::json::parse(result.out);
+    EXPECT_EQ(json["micro"]["strict"]["gold"], 4) << pred;
+    EXPECT_EQ(json["micro"]["strict"]["predicted"], 3) << pred;
+    EXPECT_EQ(json["micro"]["strict"]["correct"], 2) << pred;
+    EXPECT_EQ(json["confusion"]["hardware"]["model"], 1) << pred;
+  }
+
+  dir.write("bad/a.conll", "-DOCSTART- O\n\nGPT-4 B-model\n");
+  dir.write("bad/sub/b.conll", "Trained O\n");
+  const auto moved =
+      run_command(kEval + " --gold " + gold + " --pred '" + (dir.path() / "bad").string() + "'");
+  EXPECT_EQ(moved.exit_code, 2);
+  EXPECT_NE(moved.err.find("a.conll:3: the token 'GPT-4' is not next in the gold text"),
+            std::string::npos)
+      << moved.err;
+  dir.write("label.jsonl", R"({"document": "a.txt", "text": "GPT-3 has 175B parameters.\n", )"
+                           R"("entities": [{"start": 0, "end": 5, "label": "person"}]})"
+                           "\n");
+  const auto label = run_command(kEval + " --gold '" + (dir.path() / "gold" / "a.txt").string() +
+                                 "' --pred '" + (dir.path() / "label.jsonl").string() + "'");
+  EXPECT_EQ(label.exit_code, 2);
+  EXPECT_NE(label.err.find("label.jsonl:1: unknown entity label 'person'"), std::string::npos)
+      << label.err;
+}
+
 // A path that is not there is named as such, not as a mismatch of kinds.
 TEST(NerEvalCli, MissingPathsAreNamed) {
   testing::TempDir dir;

@@ -1,5 +1,5 @@
-// ner-eval: entity-level precision, recall and F1 of predicted against gold
-// inline-tagged documents (files matched by relative path), per type.
+// ner-eval: entity-level precision, recall and F1 of predictions (inline
+// tags, JSON Lines or CoNLL) against gold inline-tagged documents, per type.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +15,7 @@
 #include "base/output_paths.h"
 #include "datasets/corpus.h"
 #include "datasets/span_metrics.h"
+#include "tools/eval/predictions.h"
 
 namespace {
 
@@ -34,30 +35,40 @@ int run_eval(const EvalOptions& options) {
   const std::vector<fs::path> gold_files = ner::list_corpus_files(gold_root);
   if (gold_files.empty())
     throw ner::Error(fmt::format("{}: no *.txt documents found", options.gold));
-  const bool directories = fs::is_directory(gold_root);
-  if (directories != fs::is_directory(pred_root)) {
-    throw ner::Error(
-        fmt::format("--gold and --pred must both be directories or both be files ({} and {})",
-                    options.gold, options.pred));
+  const bool gold_directory = fs::is_directory(gold_root);
+  if (!gold_directory && fs::is_directory(pred_root)) {
+    throw ner::Error(fmt::format("--gold {} is one file: give --pred as one file too, not {}",
+                                 options.gold, options.pred));
   }
+  const ner::Predictions predictions = ner::read_predictions(pred_root);
   ner::SpanEvaluator evaluator;
   std::vector<std::string> error_lines;
   std::set<std::string> matched;
+  std::size_t next_in_order = 0;
   for (const fs::path& gold_file : gold_files) {
     const std::string name = ner::corpus_document_name(gold_root, gold_file);
-    const fs::path pred_file = directories ? pred_root / name : pred_root;
-    if (!fs::exists(pred_file)) {
-      throw ner::Error(fmt::format("{}: no prediction for gold document {}", pred_file.string(),
-                                   gold_file.string()));
+    const ner::Prediction* prediction = nullptr;
+    if (const auto found = predictions.by_key.find(ner::document_key(name));
+        found != predictions.by_key.end()) {
+      prediction = &found->second;
+      matched.insert(found->first);
+    } else if (!gold_directory && predictions.by_key.size() == 1 && predictions.in_order.empty()) {
+      prediction = &predictions.by_key.begin()->second;  // one file against one document
+      matched.insert(predictions.by_key.begin()->first);
+    } else if (next_in_order < predictions.in_order.size()) {
+      prediction = &predictions.in_order[next_in_order++];
     }
-    matched.insert(name);
+    if (prediction == nullptr) {
+      throw ner::Error(
+          fmt::format("{}: no prediction for gold document {}", options.pred, gold_file.string()));
+    }
     const ner::Document gold =
         ner::parse_tagged_text(ner::read_file(gold_file), gold_file.string());
     const ner::Document pred =
-        ner::parse_tagged_text(ner::read_file(pred_file), pred_file.string());
+        prediction->conll ? ner::place_conll(*prediction->conll, gold.text) : *prediction->document;
     try {
       ner::require_same_plain_text(gold, pred, "the gold " + gold_file.string(),
-                                   pred_file.string());
+                                   prediction->source);
     } catch (const ner::Error& error) {
       throw ner::Error(std::string(error.what()) + "; a tagger must not change the text");
     }
@@ -69,14 +80,11 @@ int run_eval(const EvalOptions& options) {
       }
     }
   }
-  if (directories) {
-    std::size_t extra = 0;
-    for (const fs::path& file : ner::list_corpus_files(pred_root)) {
-      extra += matched.count(ner::corpus_document_name(pred_root, file)) == 0;
-    }
-    if (extra > 0)
-      fmt::print(stderr, "ner-eval: {} prediction file(s) have no gold document and were ignored\n",
-                 extra);
+  const std::size_t extra =
+      predictions.by_key.size() - matched.size() + predictions.in_order.size() - next_in_order;
+  if (extra > 0) {
+    fmt::print(stderr, "ner-eval: {} prediction(s) have no gold document and were ignored\n",
+               extra);
   }
   const ner::Scores& scores = evaluator.scores();
   if (options.json) {
@@ -111,7 +119,8 @@ int main(int argc, char** argv) {
                  "Gold inline-tagged documents: a directory (*.txt, recursive) or a file")
       ->required();
   app.add_option("--pred", options.pred,
-                 "Predicted documents, matched to gold by relative path (or a file)")
+                 "Predictions, matched to gold by relative path without extension: inline-tagged "
+                 "*.txt, ner-tag's *.jsonl (by \"document\") or *.conll, a directory or one file")
       ->required();
   app.add_flag("--json", options.json, "Print JSON instead of a table");
   app.add_option("--errors", options.errors,
