@@ -5,8 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +28,7 @@
 #include "base/progress.h"
 #include "base/utf8.h"
 #include "datasets/corpus.h"
+#include "datasets/entity_type.h"
 #include "infer/output_formats.h"
 #include "infer/tagger.h"
 
@@ -51,7 +54,52 @@ struct TagOptions {
   bool info = false;
   bool json = false;
   std::string on_error = "skip";
+  bool raw_scores = false;
+  double min_score = 0;
+  std::vector<std::string> thresholds;  // TYPE=SCORE
 };
+
+// The least score an entity of each type needs to be kept: --min-score, or
+// its --threshold TYPE=SCORE.
+std::array<double, ner::kEntityTypeCount> score_thresholds(const TagOptions& options) {
+  std::array<double, ner::kEntityTypeCount> thresholds;
+  thresholds.fill(options.min_score);
+  for (const std::string& threshold : options.thresholds) {
+    const std::size_t equals = threshold.find('=');
+    const std::optional<ner::EntityType> type =
+        equals == std::string::npos ? std::nullopt
+                                    : ner::entity_type_from_tag(threshold.substr(0, equals));
+    double score = -1;
+    if (equals != std::string::npos) {
+      const std::string value = threshold.substr(equals + 1);
+      char* end = nullptr;
+      score = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0') score = -1;
+    }
+    if (!type || !(score >= 0 && score <= 1)) {
+      throw ner::Error(fmt::format(
+          "--threshold {}: expected TYPE=SCORE, a type of model, params, country, year, "
+          "hardware, training and a score from 0 to 1",
+          threshold));
+    }
+    thresholds[static_cast<std::size_t>(*type)] = score;
+  }
+  return thresholds;
+}
+
+// Leaves out the entities scored below their type's threshold.
+void apply_thresholds(ner::TaggedDocument& tagged,
+                      const std::array<double, ner::kEntityTypeCount>& thresholds) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < tagged.spans.size(); ++i) {
+    if (tagged.scores[i] < thresholds[static_cast<std::size_t>(tagged.spans[i].type)]) continue;
+    tagged.spans[kept] = tagged.spans[i];
+    tagged.scores[kept] = tagged.scores[i];
+    ++kept;
+  }
+  tagged.spans.resize(kept);
+  tagged.scores.resize(kept);
+}
 
 struct InputDocument {
   std::string name;  // relative to the input directory, the file's name, or "stdin"
@@ -215,6 +263,8 @@ nlohmann::json info_json(const ner::ModelFile& model, const std::string& path) {
           {"max_len", model.max_len},
           {"stride", model.stride},
           {"weights", model.storage == ner::WeightStorage::kFp16 ? "fp16" : "fp32"},
+          {"score_calibration",
+           model.calibration.empty() ? nlohmann::json() : model.calibration.to_json()},
           {"provenance", model.provenance}};
 }
 
@@ -268,6 +318,17 @@ void print_info(const ner::ModelFile& model, const std::string& path) {
     fmt::print("pretrained   {} steps on {} documents ({})\n",
                text_at(pretraining, Pointer("/steps")), text_at(pretraining, Pointer("/documents")),
                text_at(pretraining, Pointer("/run")));
+  }
+  if (provenance.contains("calibration")) {
+    fmt::print(
+        "scores       calibrated on {} dev entities ({} labels): expected calibration error "
+        "{} raw, {} calibrated\n",
+        text_at(provenance, Pointer("/calibration/entities")),
+        text_at(provenance, Pointer("/calibration/label_source")),
+        score_text(number_at(provenance, Pointer("/calibration/ece_before"))),
+        score_text(number_at(provenance, Pointer("/calibration/ece_after"))));
+  } else {
+    fmt::print("scores       not calibrated: the mean label probability of the pieces\n");
   }
   fmt::print("exported     {} by version {}\n", text_at(provenance, Pointer("/exported")),
              text_at(provenance, Pointer("/version")));
@@ -406,8 +467,9 @@ class RoundTagger {
  public:
   RoundTagger(ner::Tagger& tagger, ner::OutputFormat format, OutputSink& sink,
               ner::ProgressDisplay& display, SkipReport& skip, std::size_t total_bytes,
-              std::size_t documents)
+              std::size_t documents, const std::array<double, ner::kEntityTypeCount>& thresholds)
       : tagger_(tagger),
+        thresholds_(thresholds),
         format_(format),
         sink_(sink),
         display_(display),
@@ -433,14 +495,16 @@ class RoundTagger {
       texts.emplace_back(document.text);
     }
     const std::string documents_done = fmt::format("{}/{} inputs", inputs_done_, documents_);
-    const std::vector<ner::TaggedDocument> tagged =
+    std::vector<ner::TaggedDocument> tagged =
         tagger_.tag(texts, [&](std::size_t windows_done, std::size_t windows) {
           if (windows_done < windows)
             display_.update_bytes(done_bytes_ + round_bytes * windows_done / windows, total_bytes_,
                                   documents_done);
         });
-    for (std::size_t i = 0; i < round_.size(); ++i)
+    for (std::size_t i = 0; i < round_.size(); ++i) {
+      apply_thresholds(tagged[i], thresholds_);
       write(round_[i], tagged[i]);
+    }
     done_bytes_ += round_bytes;
     round_.clear();
     display_.update_bytes(std::min(done_bytes_, total_bytes_), total_bytes_,
@@ -472,6 +536,7 @@ class RoundTagger {
   }
 
   ner::Tagger& tagger_;
+  std::array<double, ner::kEntityTypeCount> thresholds_;
   ner::OutputFormat format_;
   OutputSink& sink_;
   ner::ProgressDisplay& display_;
@@ -533,7 +598,8 @@ void add_json_lines(const InputDocument& input, RoundTagger& rounds, SkipReport&
 
 TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& documents,
                         ner::OutputFormat format, OutputSink& sink, ner::ProgressDisplay& display,
-                        SkipReport& skip) {
+                        SkipReport& skip,
+                        const std::array<double, ner::kEntityTypeCount>& thresholds) {
   std::size_t total_bytes = 0;
   std::vector<std::size_t> sizes(documents.size(), 0);
   for (std::size_t i = 0; i < documents.size(); ++i) {
@@ -542,7 +608,8 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
     if (unknown) sizes[i] = 0;
     total_bytes += sizes[i];
   }
-  RoundTagger rounds(tagger, format, sink, display, skip, total_bytes, documents.size());
+  RoundTagger rounds(tagger, format, sink, display, skip, total_bytes, documents.size(),
+                     thresholds);
   for (std::size_t i = 0; i < documents.size(); ++i) {
     const InputDocument& document = documents[i];
     if (is_json_lines(document)) {
@@ -576,10 +643,12 @@ ner::Tagger load_tagger(ner::ModelFile model, const TagOptions& options) {
   tagger_options.threads = options.threads;
   tagger_options.batch_size = options.batch_size;
   if (!options.gemm.empty()) tagger_options.gemm = ner::parse_gemm_backend(options.gemm);
+  tagger_options.raw_scores = options.raw_scores;
   return ner::Tagger(std::move(model), tagger_options, options.model);
 }
 
 int run_tag(const TagOptions& options) {
+  const std::array<double, ner::kEntityTypeCount> thresholds = score_thresholds(options);
   if (!options.info) check_out_apart_from_inputs(options, {});
   ner::ModelFile model = ner::read_model_file(options.model);
   if (options.info) {
@@ -600,7 +669,8 @@ int run_tag(const TagOptions& options) {
       [&](const std::string& text) { display.line(text); });
   check_out_apart_from_inputs(options, documents);
   OutputSink sink(format, options.out);
-  const TagTotals totals = tag_documents(tagger, documents, format, sink, display, skip);
+  const TagTotals totals =
+      tag_documents(tagger, documents, format, sink, display, skip, thresholds);
   // A summary where it does not mix into piped output: with files written,
   // or beside a bar.
   if (sink.to_directory() || display.draws_bar() ||
@@ -645,6 +715,18 @@ int main(int argc, char** argv) {
                  "Matrix products: blas (the system BLAS, default when built with one) or eigen")
       ->check(CLI::IsMember({"eigen", "blas"}));
   ner::add_progress_option(app, options.progress, "a summary line when writing to --out");
+  app.add_option("--min-score", options.min_score,
+                 "Leave out entities scored below this (the score is the calibrated probability "
+                 "that the entity is right, when the model file has a calibration)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--threshold", options.thresholds,
+                 "A type's own least score, TYPE=SCORE, e.g. --threshold model=0.6 (repeatable; "
+                 "overrides --min-score for that type)")
+      ->allow_extra_args(false);
+  app.add_flag("--raw-scores", options.raw_scores,
+               "Scores as the model computes them (mean label probability of the pieces), not "
+               "calibrated");
   app.add_option("--on-error", options.on_error,
                  "On an input that cannot be tagged (unreadable, not UTF-8): skip it and report "
                  "it (exit status 1), or fail (exit status 2)")

@@ -15,7 +15,8 @@ Tagger::Tagger(ModelFile model, const TaggerOptions& options, const std::string&
       label_set_(parse_tag_scheme(model_.tag_scheme)),
       tokenizer_(Tokenizer::load(model_.tokenizer_model)),
       engine_(model_, options.threads, source, options.gemm),
-      batch_size_(std::max<std::size_t>(1, options.batch_size)) {
+      batch_size_(std::max<std::size_t>(1, options.batch_size)),
+      raw_scores_(options.raw_scores) {
   if (tokenizer_.vocab_size() != model_.config.vocab_size) {
     throw Error(fmt::format("{}: the tokenizer has {} pieces, the model {}", source,
                             tokenizer_.vocab_size(), model_.config.vocab_size));
@@ -60,6 +61,12 @@ std::vector<TaggedDocument> Tagger::tag(const std::vector<std::string_view>& tex
   documents.reserve(texts.size());
   for (std::size_t d = 0; d < texts.size(); ++d)
     documents.push_back(document_entities(texts[d], pieces[d], windows[d], decoded[d], label_set_));
+  if (!raw_scores_) {
+    for (TaggedDocument& document : documents) {
+      for (double& score : document.scores)
+        score = model_.calibration(score);
+    }
+  }
   return documents;
 }
 

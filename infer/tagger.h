@@ -21,6 +21,9 @@ struct TaggerOptions {
   int threads = 0;              // 0: all cores
   std::size_t batch_size = 32;  // windows per engine call
   GemmBackend gemm = default_gemm_backend();
+  // Scores as the model computes them (mean label probability of the
+  // pieces) instead of calibrated by the model file's map.
+  bool raw_scores = false;
 };
 
 // A tagged document: its entities and their scores.
@@ -48,6 +51,7 @@ class Tagger {
   Tokenizer tokenizer_;
   Engine engine_;
   std::size_t batch_size_;
+  bool raw_scores_ = false;
 };
 
 }  // namespace ner

@@ -161,15 +161,15 @@ void write_model_file(const std::filesystem::path& path, const ModelFile& model,
       checksums["weights/" + name] = checksum(tensor.values);
     }
   }
-  const nlohmann::json metadata = {
-      {"config", config_to_json(model.config)},
-      {"tag_scheme", model.tag_scheme},
-      {"label_names", model.label_names},
-      {"max_len", model.max_len},
-      {"stride", model.stride},
-      {"weight_storage", storage == WeightStorage::kFp16 ? "fp16" : "fp32"},
-      {"tensors", tensors},
-      {"checksums", checksums}};
+  nlohmann::json metadata = {{"config", config_to_json(model.config)},
+                             {"tag_scheme", model.tag_scheme},
+                             {"label_names", model.label_names},
+                             {"max_len", model.max_len},
+                             {"stride", model.stride},
+                             {"weight_storage", storage == WeightStorage::kFp16 ? "fp16" : "fp32"},
+                             {"tensors", tensors},
+                             {"checksums", checksums}};
+  if (!model.calibration.empty()) metadata["score_calibration"] = model.calibration.to_json();
   const auto labels = static_cast<std::int64_t>(model.crf.labels);
   hdf5::write_file_atomically(path, "model", [&](H5::H5File& file) {
     H5::Group root = file.openGroup("/");
@@ -226,6 +226,8 @@ ModelFile read_model_file(const std::filesystem::path& path) {
       storage = metadata.at("weight_storage").get<std::string>();
       checksums = metadata.at("checksums").get<std::map<std::string, std::string>>();
       provenance = root.string("provenance_json");
+      if (metadata.contains("score_calibration"))
+        model.calibration = ScoreCalibration::from_json(metadata["score_calibration"]);
       for (const auto& [name, shape] : metadata.at("tensors").items())
         tensors.emplace_back(name, shape.get<std::vector<std::int64_t>>());
     } catch (const nlohmann::json::exception& error) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "datasets/score_calibration.h"
 #include "models/decoding.h"
 #include "models/model_config.h"
 #include "models/model_spec.h"
@@ -43,6 +44,9 @@ struct ModelFile {
   WeightStorage storage = WeightStorage::kFp32;
   // Where the model came from: corpus, dataset, config, held-out F1, date, version.
   nlohmann::json provenance = nlohmann::json::object();
+  // Raw entity score -> probability that the entity is right, fitted on the
+  // dev split at training time; empty (files without one): raw scores.
+  ScoreCalibration calibration;
 
   // The decoder the label scheme and CRF scores describe.
   Decoder decoder() const;

@@ -31,7 +31,8 @@ std::string error_of(const fs::path& path) {
 
 TEST(ModelFile, RoundTripsEveryField) {
   const testing::TempDir dir;
-  const ModelFile model = testing::random_model(1);
+  ModelFile model = testing::random_model(1);
+  model.calibration = fit_isotonic({{0.3, false}, {0.6, true}, {0.9, true}});
   write_model_file(dir.path() / "m.nerm", model);
   const ModelFile back = read_model_file(dir.path() / "m.nerm");
   EXPECT_EQ(back.format_version, kModelFormatVersion);
@@ -43,6 +44,9 @@ TEST(ModelFile, RoundTripsEveryField) {
   EXPECT_EQ(back.tokenizer_model, model.tokenizer_model);
   EXPECT_EQ(back.crf.transitions, model.crf.transitions);
   EXPECT_EQ(back.provenance, model.provenance);
+  EXPECT_EQ(back.calibration.scores, model.calibration.scores);
+  EXPECT_EQ(back.calibration.probabilities, model.calibration.probabilities);
+  EXPECT_TRUE(read_model_file(dir.path() / "m.nerm").calibration(0.9) == 1.0);
   ASSERT_EQ(back.weights.size(), model.weights.size());
   for (const auto& [name, tensor] : model.weights) {
     EXPECT_EQ(back.weights.at(name).shape, tensor.shape) << name;

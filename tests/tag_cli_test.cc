@@ -243,6 +243,62 @@ TEST_F(TagCliTest, JsonLinesInAndOut) {
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "plain.txt"));
 }
 
+// Scores are calibrated by the model file's map unless --raw-scores; entities
+// below --min-score or their type's --threshold are left out; ner-eval says
+// how well the scores match exact-span correctness.
+TEST_F(TagCliTest, CalibratedScoresAndThresholds) {
+  const std::string input = shell_quoted(path("raw"));
+  const auto entities_of = [&](const std::string& arguments) {
+    const auto result = run_command(tag("--format jsonl " + arguments + " " + input));
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    std::vector<nlohmann::json> entities;
+    std::istringstream lines(result.out);
+    for (std::string line; std::getline(lines, line);) {
+      const nlohmann::json document = nlohmann::json::parse(line);
+      for (const auto& entity : document.at("entities"))
+        entities.push_back(entity);
+    }
+    return entities;
+  };
+  const auto calibrated = entities_of("");
+  const auto raw = entities_of("--raw-scores");
+  ASSERT_EQ(calibrated.size(), raw.size());
+  ASSERT_GT(calibrated.size(), 20u);
+  bool differ = false;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    EXPECT_EQ(calibrated[i]["start"], raw[i]["start"]);
+    differ = differ || calibrated[i]["score"] != raw[i]["score"];
+  }
+  EXPECT_TRUE(differ) << "the model file's calibration changes the scores";
+
+  const auto confident = entities_of("--min-score 0.9");
+  EXPECT_LT(confident.size(), calibrated.size());
+  for (const auto& entity : confident)
+    EXPECT_GE(entity["score"].get<double>(), 0.9) << entity;
+  const auto no_models = entities_of("--threshold model=1 --threshold year=0");
+  for (const auto& entity : no_models)
+    EXPECT_TRUE(entity["label"] != "model" || entity["score"].get<double>() >= 1.0) << entity;
+  const auto bad = run_command(tag("--threshold person=0.5 " + input));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--threshold person=0.5: expected TYPE=SCORE"), std::string::npos)
+      << bad.err;
+  EXPECT_EQ(run_command(tag("--min-score 1.5 " + input)).exit_code, 2);
+
+  const auto info = run_command(tag("--info"));
+  EXPECT_NE(info.out.find("scores       calibrated on "), std::string::npos) << info.out;
+  const testing::TempDir dir;
+  const auto predicted =
+      run_command(tag("--format jsonl --out " + shell_quoted(dir.path() / "pred") + " " + input));
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  const auto scored = run_command(kEval + " --json --gold " + shell_quoted(path("raw-gold")) +
+                                  " --pred " + shell_quoted(dir.path() / "pred"));
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  const auto json = nlohmann::json::parse(scored.out);
+  EXPECT_EQ(json["calibration"]["entities"].get<std::size_t>(), calibrated.size());
+  EXPECT_GE(json["calibration"]["ece"].get<double>(), 0.0);
+  EXPECT_FALSE(json["calibration"]["bins"].empty());
+}
+
 TEST_F(TagCliTest, EveryFormatParses) {
   const auto jsonl = run_command(tag("--format jsonl " + shell_quoted(path("raw"))));
   ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;

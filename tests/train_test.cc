@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "models/model_file.h"
 #include "tests/test_util.h"
 #include "tests/torch_devices.h"
 #include "train/checkpoint.h"
@@ -111,6 +112,16 @@ TEST_F(TrainTest, TinyModelLearnsTwentyDocumentsToDevF1One) {
   for (const char* file : {"best.pt", "last.pt", "config.yaml", "run.json", "tokenizer.model",
                            "metrics.json", "log.jsonl", "model.nerm"})
     EXPECT_TRUE(fs::is_regular_file(path("overfit") / file)) << file;
+  // The entity scores are calibrated on dev, and the model file carries the map.
+  const auto& calibration = outcome.metrics.at("calibration");
+  EXPECT_EQ(calibration.at("fitted_on"), "dev");
+  EXPECT_GT(calibration.at("entities").get<int>(), 100);
+  EXPECT_LE(calibration.at("ece_after").get<double>(),
+            calibration.at("ece_before").get<double>() + 1e-12);
+  const ModelFile model = read_model_file(path("overfit") / "model.nerm");
+  EXPECT_FALSE(model.calibration.empty());
+  EXPECT_EQ(model.calibration.to_json(), calibration.at("map"));
+  EXPECT_EQ(model.provenance.at("calibration").at("ece_before"), calibration.at("ece_before"));
 }
 
 // Mean loss of the first and of the last five steps a run logged.

@@ -1,6 +1,7 @@
 #include "train/evaluation.h"
 
 #include "base/error.h"
+#include "datasets/score_calibration.h"
 #include "datasets/split_documents.h"
 #include "models/document_entities.h"
 #include "models/torch_runtime.h"
@@ -46,14 +47,32 @@ SplitEvaluation evaluate_split(NerModel& model, const DatasetSplit& split,
     for (const std::size_t w : document.windows)
       decoded.push_back(decoded_windows[w]);
     result.gold.push_back(split.document_spans(d));
-    result.predicted.push_back(document_entities(split.document_texts[d], document.pieces,
-                                                 document.window_pieces, decoded, label_set)
-                                   .spans);
+    DocumentEntities entities = document_entities(split.document_texts[d], document.pieces,
+                                                  document.window_pieces, decoded, label_set);
+    result.predicted.push_back(std::move(entities.spans));
+    result.predicted_scores.push_back(std::move(entities.scores));
     evaluator.add(result.gold.back(), result.predicted.back());
   }
   result.documents = documents.size();
   result.scores = evaluator.scores();
   return result;
+}
+
+nlohmann::json calibration_report(const SplitEvaluation& dev, const std::string& label_source) {
+  std::vector<ScoredEntity> entities;
+  for (std::size_t d = 0; d < dev.predicted.size(); ++d) {
+    const std::vector<ScoredEntity> document =
+        scored_entities(dev.gold[d], dev.predicted[d], dev.predicted_scores[d]);
+    entities.insert(entities.end(), document.begin(), document.end());
+  }
+  const ScoreCalibration calibration = fit_isotonic(entities);
+  return {{"method", "isotonic regression of exact-span correctness on the raw score"},
+          {"fitted_on", "dev"},
+          {"label_source", label_source},
+          {"entities", entities.size()},
+          {"ece_before", expected_calibration_error(entities)},
+          {"ece_after", expected_calibration_error(calibrated(entities, calibration))},
+          {"map", calibration.to_json()}};
 }
 
 }  // namespace ner

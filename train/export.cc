@@ -96,6 +96,19 @@ ModelFile build_model_file(TrainedRun& run, const RunDirectory& directory,
       {"train_config", directory.read_config()},
       {"held_out", held_out_scores(directory, checkpoint_file)}};
   if (!run.info.pretrained.is_null()) file.provenance["pretraining"] = run.info.pretrained;
+  // The calibration fitted at the end of training belongs to the best checkpoint.
+  const std::optional<nlohmann::json> metrics = directory.read_metrics();
+  if (metrics && metrics->value("checkpoint", "") == checkpoint_file.filename().string() &&
+      metrics->contains("calibration")) {
+    nlohmann::json report = metrics->at("calibration");
+    try {
+      file.calibration = ScoreCalibration::from_json(report.at("map"));
+    } catch (const std::exception& error) {
+      throw Error(fmt::format("{}: {}", directory.metrics().string(), error.what()));
+    }
+    report.erase("map");
+    file.provenance["calibration"] = report;
+  }
   return file;
 }
 

@@ -475,6 +475,7 @@ TrainOutcome Trainer::finish() {
        {{"documents", dev.documents},
         {"scores", dev.scores.to_json()},
         {"per_corpus", per_corpus(Split::kDev, dev)}}},
+      {"calibration", calibration_report(dev, dataset_.split(Split::kDev).label_source)},
       {"test",
        {{"documents", test.documents},
         {"scores", test.scores.to_json()},

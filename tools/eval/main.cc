@@ -14,6 +14,7 @@
 #include "base/file_io.h"
 #include "base/output_paths.h"
 #include "datasets/corpus.h"
+#include "datasets/score_calibration.h"
 #include "datasets/span_metrics.h"
 #include "tools/eval/predictions.h"
 
@@ -45,6 +46,7 @@ int run_eval(const EvalOptions& options) {
   std::vector<std::string> error_lines;
   std::set<std::string> matched;
   std::size_t next_in_order = 0;
+  std::vector<ner::ScoredEntity> scored_entities;  // predictions that carry scores
   for (const fs::path& gold_file : gold_files) {
     const std::string name = ner::corpus_document_name(gold_root, gold_file);
     const ner::Prediction* prediction = nullptr;
@@ -73,6 +75,11 @@ int run_eval(const EvalOptions& options) {
       throw ner::Error(std::string(error.what()) + "; a tagger must not change the text");
     }
     evaluator.add(gold.spans, pred.spans);
+    if (!prediction->scores.empty()) {
+      const std::vector<ner::ScoredEntity> scored =
+          ner::scored_entities(gold.spans, pred.spans, prediction->scores);
+      scored_entities.insert(scored_entities.end(), scored.begin(), scored.end());
+    }
     if (error_lines.size() < options.errors) {
       for (const ner::ErrorCase& error : ner::find_errors(name, gold.spans, pred.spans)) {
         if (error_lines.size() >= options.errors) break;
@@ -87,13 +94,33 @@ int run_eval(const EvalOptions& options) {
                extra);
   }
   const ner::Scores& scores = evaluator.scores();
+  // Scores of JSON predictions against exact-span correctness: what a score
+  // of 0.8 means on this gold.
+  nlohmann::json calibration;
+  if (!scored_entities.empty()) {
+    calibration = {{"entities", scored_entities.size()},
+                   {"ece", ner::expected_calibration_error(scored_entities)},
+                   {"bins", ner::reliability_table(scored_entities)}};
+  }
   if (options.json) {
     nlohmann::json json = scores.to_json();
     json["documents"] = gold_files.size();
     json["errors"] = error_lines;
+    if (!calibration.is_null()) json["calibration"] = calibration;
     fmt::print("{}\n", json.dump(2));
   } else {
     fmt::print("{} documents\n\n{}", gold_files.size(), scores.to_table());
+    if (!calibration.is_null()) {
+      fmt::print(
+          "\nScores against exact-span correctness ({} entities): expected calibration "
+          "error {:.3f}\n  score bin     entities  mean score  share right\n",
+          scored_entities.size(), calibration["ece"].get<double>());
+      for (const nlohmann::json& bin : calibration["bins"]) {
+        fmt::print("  {:.1f} to {:.1f}  {:>10}  {:>10.3f}  {:>11.3f}\n", bin["from"].get<double>(),
+                   bin["to"].get<double>(), bin["entities"].get<std::size_t>(),
+                   bin["mean_score"].get<double>(), bin["right"].get<double>());
+      }
+    }
     if (!error_lines.empty()) {
       fmt::print("\nFirst {} mistakes\n", error_lines.size());
       for (const std::string& line : error_lines)

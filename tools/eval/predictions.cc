@@ -66,6 +66,8 @@ std::pair<std::string, Prediction> json_line_prediction(const std::string& line,
   Document document;
   document.name = *name;
   document.text = *text;
+  std::vector<std::pair<Span, double>> scored;
+  bool every_score = true;
   const std::vector<std::size_t> offsets = code_point_offsets(document.text);
   const std::size_t characters = offsets.size() - 1;
   for (const nlohmann::json& entity : record["entities"]) {
@@ -87,12 +89,20 @@ std::pair<std::string, Prediction> json_line_prediction(const std::string& line,
     span.begin = offsets[span.char_begin];
     span.end = offsets[span.char_end];
     span.type = type_named(entity["label"].get<std::string>(), where);
-    document.spans.push_back(span);
+    const bool has_score = entity.contains("score") && entity["score"].is_number();
+    every_score = every_score && has_score;
+    scored.emplace_back(span, has_score ? entity["score"].get<double>() : 0.0);
   }
-  std::sort(document.spans.begin(), document.spans.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first.begin < b.first.begin; });
+  std::vector<double> scores;
+  for (const auto& [span, score] : scored) {
+    document.spans.push_back(span);
+    scores.push_back(score);
+  }
+  if (!every_score) scores.clear();
   std::string key = document_key(document.name);
-  Prediction prediction{where, std::move(document), std::nullopt};
+  Prediction prediction{where, std::move(document), std::nullopt, std::move(scores)};
   return {std::move(key), std::move(prediction)};
 }
 
@@ -174,7 +184,7 @@ Predictions read_predictions(const fs::path& path) {
                                 file.string(), documents.size()));
       }
       for (ConllDocument& conll : documents) {
-        Prediction prediction{file.string(), std::nullopt, std::move(conll)};
+        Prediction prediction{file.string(), std::nullopt, std::move(conll), {}};
         if (directory) {
           add_keyed(predictions, document_key(name), std::move(prediction));
         } else {
@@ -184,7 +194,7 @@ Predictions read_predictions(const fs::path& path) {
     } else {
       Document document = parse_tagged_text(read_file(file), file.string());
       document.name = name;
-      Prediction prediction{file.string(), std::move(document), std::nullopt};
+      Prediction prediction{file.string(), std::move(document), std::nullopt, {}};
       if (directory) {
         add_keyed(predictions, document_key(name), std::move(prediction));
       } else {

@@ -32,6 +32,9 @@ struct Prediction {
   std::string source;  // "file" or "file:line", for messages
   std::optional<Document> document;
   std::optional<ConllDocument> conll;
+  // A JSON line's "score" of each of the document's spans; empty unless
+  // every entity has one.
+  std::vector<double> scores;
 };
 
 // The predictions under a path, matched to gold documents by key.
