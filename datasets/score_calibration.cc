@@ -9,6 +9,30 @@
 #include "datasets/tagged_text.h"
 
 namespace ner {
+namespace {
+
+struct ScoreBin {
+  double score_sum = 0;
+  double right = 0;
+  double count = 0;
+};
+
+// The entities in `bins` equal-width bins of their scores over [0, 1].
+std::vector<ScoreBin> score_bins(const std::vector<ScoredEntity>& entities, std::size_t bins) {
+  std::vector<ScoreBin> binned(bins);
+  if (bins == 0) return binned;
+  for (const ScoredEntity& entity : entities) {
+    const double clamped = std::clamp(entity.score, 0.0, 1.0);
+    const auto b =
+        std::min(bins - 1, static_cast<std::size_t>(clamped * static_cast<double>(bins)));
+    binned[b].score_sum += entity.score;
+    binned[b].right += entity.correct ? 1.0 : 0.0;
+    binned[b].count += 1.0;
+  }
+  return binned;
+}
+
+}  // namespace
 
 double ScoreCalibration::operator()(double score) const {
   if (scores.empty()) return score;
@@ -93,40 +117,22 @@ ScoreCalibration fit_isotonic(std::vector<ScoredEntity> entities) {
 
 double expected_calibration_error(const std::vector<ScoredEntity>& entities, std::size_t bins) {
   if (entities.empty() || bins == 0) return 0.0;
-  std::vector<double> score_sum(bins, 0.0), right(bins, 0.0), count(bins, 0.0);
-  for (const ScoredEntity& entity : entities) {
-    const double clamped = std::clamp(entity.score, 0.0, 1.0);
-    const auto bin =
-        std::min(bins - 1, static_cast<std::size_t>(clamped * static_cast<double>(bins)));
-    score_sum[bin] += entity.score;
-    right[bin] += entity.correct ? 1.0 : 0.0;
-    count[bin] += 1.0;
-  }
   double error = 0.0;
-  for (std::size_t b = 0; b < bins; ++b) {
-    if (count[b] > 0) error += std::fabs(right[b] - score_sum[b]);
-  }
+  for (const ScoreBin& bin : score_bins(entities, bins))
+    error += std::fabs(bin.right - bin.score_sum);
   return error / static_cast<double>(entities.size());
 }
 
 nlohmann::json reliability_table(const std::vector<ScoredEntity>& entities, std::size_t bins) {
-  std::vector<double> score_sum(bins, 0.0), right(bins, 0.0), count(bins, 0.0);
-  for (const ScoredEntity& entity : entities) {
-    const double clamped = std::clamp(entity.score, 0.0, 1.0);
-    const auto bin =
-        std::min(bins - 1, static_cast<std::size_t>(clamped * static_cast<double>(bins)));
-    score_sum[bin] += entity.score;
-    right[bin] += entity.correct ? 1.0 : 0.0;
-    count[bin] += 1.0;
-  }
+  const std::vector<ScoreBin> binned = score_bins(entities, bins);
   nlohmann::json rows = nlohmann::json::array();
-  for (std::size_t b = 0; b < bins; ++b) {
-    if (count[b] == 0) continue;
+  for (std::size_t b = 0; b < binned.size(); ++b) {
+    if (binned[b].count == 0) continue;
     rows.push_back({{"from", static_cast<double>(b) / static_cast<double>(bins)},
                     {"to", static_cast<double>(b + 1) / static_cast<double>(bins)},
-                    {"entities", static_cast<std::size_t>(count[b])},
-                    {"mean_score", score_sum[b] / count[b]},
-                    {"right", right[b] / count[b]}});
+                    {"entities", static_cast<std::size_t>(binned[b].count)},
+                    {"mean_score", binned[b].score_sum / binned[b].count},
+                    {"right", binned[b].right / binned[b].count}});
   }
   return rows;
 }
