@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 # Scores a trained model on real papers the way users run it: the gold-tagged
 # texts in ../shared/real-dev are stripped of their tags, tagged with ner-tag
-# and compared with the gold by ner-eval. Nothing is trained on them.
-# Usage: tools/score_real_dev.sh RUN_DIR|MODEL.nerm [REAL_DEV_DIR] [--json]
+# (JSON lines, with scores) and compared with the gold by ner-eval: F1 per
+# type, and how well the scores match exact-span correctness. Nothing is
+# trained on them.
+# Usage: tools/score_real_dev.sh RUN_DIR|MODEL.nerm [REAL_DEV_DIR] [--json] [--raw-scores]
 #        (env: NER_BUILD_DIR=build, the build whose ner-tag and ner-eval run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
-  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 model="$1"
+shift
 [[ -d "$model" ]] && model="$model/model.nerm"
-real_dev="${2:-../shared/real-dev}"
-json=()
-[[ "${3:-}" == --json ]] && json=(--json)
+real_dev=../shared/real-dev
+json=() tag_flags=()
+for argument in "$@"; do
+  case "$argument" in
+    --json) json=(--json) ;;
+    --raw-scores) tag_flags=(--raw-scores) ;;
+    -*) echo "score_real_dev: unknown option $argument" >&2; exit 2 ;;
+    *) real_dev="$argument" ;;
+  esac
+done
 [[ -f "$model" ]] || { echo "score_real_dev: $model is missing (is it a finished run?)" >&2; exit 2; }
 [[ -d "$real_dev" ]] || { echo "score_real_dev: $real_dev: no such directory" >&2; exit 2; }
 
@@ -23,5 +33,6 @@ bin="${NER_BUILD_DIR:-build}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 "$bin/tools/corpus/ner-corpus" strip "$real_dev" --out "$scratch/plain" 2>/dev/null
-"$bin/infer/ner-tag" --model "$model" --progress none --out "$scratch/tagged" "$scratch/plain" >&2
+"$bin/infer/ner-tag" --model "$model" --format jsonl "${tag_flags[@]}" --progress none \
+  --out "$scratch/tagged" "$scratch/plain" >&2
 "$bin/tools/eval/ner-eval" --gold "$real_dev" --pred "$scratch/tagged" "${json[@]}"
