@@ -22,20 +22,16 @@ std::string utc_now() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", utc);
 }
 
-// The held-out scores of metrics.json, if training got that far and they
-// describe `checkpoint_file` (they are the best checkpoint's).
-nlohmann::json held_out_scores(const RunDirectory& directory,
-                               const std::filesystem::path& checkpoint_file) {
-  const std::optional<nlohmann::json> metrics = directory.read_metrics();
-  if (!metrics) return nullptr;
+// The held-out scores of the run's metrics.json, which describe the
+// checkpoint exported.
+nlohmann::json held_out_scores(const RunDirectory& directory, const nlohmann::json& metrics) {
   try {
-    if (metrics->value("checkpoint", "") != checkpoint_file.filename().string()) return nullptr;
-    nlohmann::json summary = {{"checkpoint", metrics->value("checkpoint", "")},
-                              {"label_source", metrics->value("label_source", nlohmann::json())}};
+    nlohmann::json summary = {{"checkpoint", metrics.value("checkpoint", "")},
+                              {"label_source", metrics.value("label_source", nlohmann::json())}};
     for (const char* split : {"dev", "test"}) {
-      if (!metrics->contains(split)) continue;
-      const nlohmann::json& scores = metrics->at(split).at("scores");
-      summary[split] = {{"documents", metrics->at(split).value("documents", 0)},
+      if (!metrics.contains(split)) continue;
+      const nlohmann::json& scores = metrics.at(split).at("scores");
+      summary[split] = {{"documents", metrics.at(split).value("documents", 0)},
                         {"micro", scores.value("micro", nlohmann::json())},
                         {"types", scores.value("types", nlohmann::json())}};
     }
@@ -94,12 +90,15 @@ ModelFile build_model_file(TrainedRun& run, const RunDirectory& directory,
       {"label_source", run.info.label_source},
       {"data_config", run.info.data_config},
       {"train_config", directory.read_config()},
-      {"held_out", held_out_scores(directory, checkpoint_file)}};
+      {"held_out", nullptr}};
   if (!run.info.pretrained.is_null()) file.provenance["pretraining"] = run.info.pretrained;
-  // The calibration fitted at the end of training belongs to the best checkpoint.
+  // Held-out scores and the score calibration, if training got that far and
+  // they describe `checkpoint_file` (they are the best checkpoint's).
   const std::optional<nlohmann::json> metrics = directory.read_metrics();
-  if (metrics && metrics->value("checkpoint", "") == checkpoint_file.filename().string() &&
-      metrics->contains("calibration")) {
+  if (!metrics || metrics->value("checkpoint", "") != checkpoint_file.filename().string())
+    return file;
+  file.provenance["held_out"] = held_out_scores(directory, *metrics);
+  if (metrics->contains("calibration")) {
     nlohmann::json report = metrics->at("calibration");
     try {
       file.calibration = ScoreCalibration::from_json(report.at("map"));

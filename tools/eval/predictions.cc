@@ -208,17 +208,10 @@ Predictions read_predictions(const fs::path& path) {
 Document place_conll(const ConllDocument& conll, const std::string& text) {
   Document document;
   document.text = text;
-  const std::vector<std::size_t> offsets = code_point_offsets(text);
-  const auto code_point_at = [&](std::size_t byte) {
-    return static_cast<std::size_t>(std::lower_bound(offsets.begin(), offsets.end(), byte) -
-                                    offsets.begin());
-  };
   std::size_t position = 0;
   std::optional<Span> open;
   const auto close = [&] {
     if (!open) return;
-    open->char_begin = code_point_at(open->begin);
-    open->char_end = code_point_at(open->end);
     document.spans.push_back(*open);
     open.reset();
   };
@@ -255,6 +248,7 @@ Document place_conll(const ConllDocument& conll, const std::string& text) {
     open->end = position;
   }
   close();
+  assign_code_point_offsets(document.text, document.spans);
   return document;
 }
 
