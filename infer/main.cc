@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +31,7 @@
 #include "datasets/corpus.h"
 #include "datasets/entity_type.h"
 #include "infer/output_formats.h"
+#include "infer/pdf_text.h"
 #include "infer/tagger.h"
 
 namespace {
@@ -43,10 +45,10 @@ constexpr std::size_t kDocumentsPerRound = 16;
 
 struct TagOptions {
   std::string model;
-  std::string format = "inline";
+  std::string format = "auto";
   std::string out;
   std::vector<std::string> inputs;
-  std::vector<std::string> globs = {"*.txt", "*.jsonl"};
+  std::vector<std::string> globs = {"*.txt", "*.jsonl", "*.pdf"};
   int threads = 0;
   std::size_t batch_size = 32;
   ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
@@ -200,12 +202,15 @@ std::string read_standard_input() {
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 }
 
-// The text of a document, or the reason it cannot be tagged.
-std::optional<std::string> load_text(const InputDocument& document, std::string& reason) {
+// The text of a document (a PDF's extracted, with its pages), or the
+// reason it cannot be tagged. A PDF is known by its first bytes, whatever
+// its name.
+std::optional<ner::ExtractedText> load_text(const InputDocument& document, std::string& reason) {
   std::string text;
   const std::string shown = document.shown();
   try {
     text = document.path.empty() ? read_standard_input() : ner::read_file(document.path);
+    if (ner::looks_like_pdf(text)) return ner::extract_pdf_text(text, shown);
   } catch (const ner::Error& error) {
     reason = error.what();
     return std::nullopt;
@@ -221,7 +226,7 @@ std::optional<std::string> load_text(const InputDocument& document, std::string&
                          ner::format_location(ner::locate_byte(text, nul, shown)));
     return std::nullopt;
   }
-  return text;
+  return ner::ExtractedText{std::move(text), {}};
 }
 
 void write_to_stdout(const std::string& text) {
@@ -366,25 +371,26 @@ class OutputSink {
 
   bool to_directory() const { return !out_.empty(); }
 
-  // Writes one document's output; the reason it cannot, or nullopt.
-  std::optional<std::string> write(const InputDocument& document, const std::string& output,
-                                   const ner::TaggedDocument& tagged) {
+  // Writes one document's output (`name`: its name in the output, `shown`:
+  // how messages name it); the reason it cannot, or nullopt.
+  std::optional<std::string> write(const std::string& name, const std::string& shown,
+                                   const std::string& output, const ner::TaggedDocument& tagged) {
     if (!to_directory()) {
       write_to_stdout(output);
       return std::nullopt;
     }
-    const std::string file = ner::output_file_name(format_, document.name);
+    const std::string file = ner::output_file_name(format_, name);
     const fs::path target = fs::path(out_) / file;
     if (const auto earlier = written_.find(target); earlier != written_.end()) {
-      return fmt::format("{}: its output {} was already written for {}", document.shown(),
-                         target.string(), earlier->second);
+      return fmt::format("{}: its output {} was already written for {}", shown, target.string(),
+                         earlier->second);
     }
     // A failure to write (a full disk, say) stops the run: it is no one document's fault.
     ner::write_file_atomically(
-        target, ner::format_header(format_, document.name) + output + ner::format_footer(format_));
-    written_.emplace(target, document.shown());
+        target, ner::format_header(format_, name) + output + ner::format_footer(format_));
+    written_.emplace(target, shown);
     if (format_ == ner::OutputFormat::kHtml) {
-      ner::HtmlIndexEntry entry{document.name, file, {}};
+      ner::HtmlIndexEntry entry{name, file, {}};
       for (const ner::Span& span : tagged.spans)
         ++entry.entities[static_cast<std::size_t>(span.type)];
       index_.push_back(std::move(entry));
@@ -458,6 +464,8 @@ struct PendingDocument {
   std::size_t bytes = 0;                         // of input it stands for, for progress
   std::optional<nlohmann::ordered_json> record;  // key order kept
   std::string where;                             // "file:line" of a JSON line, for messages
+  std::vector<ner::PageRange> pages;             // of a PDF's text
+  std::string record_name;                       // a JSON line's: "<file stem>/<id>"
 };
 
 // Tags documents a round at a time, batching windows across them, and hands
@@ -465,12 +473,14 @@ struct PendingDocument {
 // within one long document as the engine works through its windows.
 class RoundTagger {
  public:
-  RoundTagger(ner::Tagger& tagger, ner::OutputFormat format, OutputSink& sink,
-              ner::ProgressDisplay& display, SkipReport& skip, std::size_t total_bytes,
-              std::size_t documents, const std::array<double, ner::kEntityTypeCount>& thresholds)
+  RoundTagger(ner::Tagger& tagger, ner::OutputFormat format, bool json_lines_as_lines,
+              OutputSink& sink, ner::ProgressDisplay& display, SkipReport& skip,
+              std::size_t total_bytes, std::size_t documents,
+              const std::array<double, ner::kEntityTypeCount>& thresholds)
       : tagger_(tagger),
         thresholds_(thresholds),
         format_(format),
+        json_lines_as_lines_(json_lines_as_lines),
         sink_(sink),
         display_(display),
         skip_(skip),
@@ -514,19 +524,24 @@ class RoundTagger {
   const TagTotals& totals() const { return totals_; }
 
  private:
+  // A JSON line comes back as the same line with jsonl (or as the input),
+  // and as a document of its own (named "<file stem>/<id>") in the other formats.
   void write(const PendingDocument& document, const ner::TaggedDocument& tagged) {
     const InputDocument& input = *document.input;
+    const bool as_line = document.record && json_lines_as_lines_;
+    const std::string& name = document.record ? document.record_name : input.name;
+    const std::string shown = document.record ? document.where : input.shown();
     std::string output;
     try {
-      output = document.record ? ner::jsonl_record(*document.record, document.text, tagged)
-                               : ner::format_document(format_, input.name, document.text, tagged);
+      output = as_line ? ner::jsonl_record(*document.record, document.text, tagged)
+                       : ner::format_document(format_, name, document.text, tagged, document.pages);
     } catch (const ner::Error& error) {
-      skip_(fmt::format("{}: cannot be written {}: {}", input.shown(),
-                        ner::output_format_name(format_), error.what()));
+      skip_(fmt::format("{}: cannot be written {}: {}", shown, ner::output_format_name(format_),
+                        error.what()));
       return;
     }
     const std::optional<std::string> failure =
-        document.record ? sink_.add_line(input, output) : sink_.write(input, output, tagged);
+        as_line ? sink_.add_line(input, output) : sink_.write(name, shown, output, tagged);
     if (failure) {
       skip_(*failure);
       return;
@@ -538,6 +553,7 @@ class RoundTagger {
   ner::Tagger& tagger_;
   std::array<double, ner::kEntityTypeCount> thresholds_;
   ner::OutputFormat format_;
+  bool json_lines_as_lines_;  // a JSON line comes back as a line (jsonl, or as the input)
   OutputSink& sink_;
   ner::ProgressDisplay& display_;
   SkipReport& skip_;
@@ -548,6 +564,27 @@ class RoundTagger {
   std::vector<PendingDocument> round_;
   TagTotals totals_;
 };
+
+// The name a JSON line's document takes in formats other than jsonl:
+// "<file name without .jsonl>/<id>", the id kept to letters, digits and
+// ._:- (others become _), or the line number where there is no usable id.
+std::string record_document_name(const std::string& file_name, const nlohmann::ordered_json& record,
+                                 std::size_t line) {
+  std::string stem = file_name;
+  if (stem.size() > 6 && stem.compare(stem.size() - 6, 6, ".jsonl") == 0)
+    stem.resize(stem.size() - 6);
+  std::string id;
+  if (const auto found = record.find("id"); found != record.end()) {
+    id = found->is_string() ? found->get<std::string>() : found->dump();
+    for (char& c : id) {
+      const bool kept =
+          std::isalnum(static_cast<unsigned char>(c)) != 0 || std::strchr("._:-", c) != nullptr;
+      if (!kept) c = '_';
+    }
+  }
+  if (id.empty() || id == "." || id == ".." || id.size() > 200) id = fmt::format("line-{}", line);
+  return stem + "/" + id;
+}
 
 bool is_json_lines(const InputDocument& document) {
   return document.path.extension() == ".jsonl";
@@ -589,7 +626,8 @@ void add_json_lines(const InputDocument& input, RoundTagger& rounds, SkipReport&
       skip(fmt::format("{}: its text holds a NUL character", where));
       continue;
     }
-    rounds.add({&input, std::move(text), bytes, std::move(record), where});
+    std::string name = record_document_name(input.name, record, number);
+    rounds.add({&input, std::move(text), bytes, std::move(record), where, {}, std::move(name)});
   }
   if (in.bad()) skip(fmt::format("{}: cannot read: {}", input.shown(), std::strerror(errno)));
   // A JSON Lines file is written whole, once its last line is tagged.
@@ -597,8 +635,8 @@ void add_json_lines(const InputDocument& input, RoundTagger& rounds, SkipReport&
 }
 
 TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& documents,
-                        ner::OutputFormat format, OutputSink& sink, ner::ProgressDisplay& display,
-                        SkipReport& skip,
+                        ner::OutputFormat format, bool json_lines_as_lines, OutputSink& sink,
+                        ner::ProgressDisplay& display, SkipReport& skip,
                         const std::array<double, ner::kEntityTypeCount>& thresholds) {
   std::size_t total_bytes = 0;
   std::vector<std::size_t> sizes(documents.size(), 0);
@@ -608,8 +646,8 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
     if (unknown) sizes[i] = 0;
     total_bytes += sizes[i];
   }
-  RoundTagger rounds(tagger, format, sink, display, skip, total_bytes, documents.size(),
-                     thresholds);
+  RoundTagger rounds(tagger, format, json_lines_as_lines, sink, display, skip, total_bytes,
+                     documents.size(), thresholds);
   for (std::size_t i = 0; i < documents.size(); ++i) {
     const InputDocument& document = documents[i];
     if (is_json_lines(document)) {
@@ -618,13 +656,19 @@ TagTotals tag_documents(ner::Tagger& tagger, const std::vector<InputDocument>& d
       if (const std::optional<std::string> failure = sink.end_lines(document)) skip(*failure);
     } else {
       std::string reason;
-      if (std::optional<std::string> text = load_text(document, reason)) {
+      if (std::optional<ner::ExtractedText> text = load_text(document, reason)) {
         // Standard input counts once it has been read.
         if (document.path.empty()) {
-          sizes[i] = text->size();
+          sizes[i] = text->text.size();
           rounds.grow_total(sizes[i]);
         }
-        rounds.add({&document, std::move(*text), sizes[i], std::nullopt, document.shown()});
+        rounds.add({&document,
+                    std::move(text->text),
+                    sizes[i],
+                    std::nullopt,
+                    document.shown(),
+                    std::move(text->pages),
+                    {}});
       } else {
         rounds.pass(sizes[i]);
         skip(reason);
@@ -659,7 +703,10 @@ int run_tag(const TagOptions& options) {
     }
     return ner::kExitSuccess;
   }
-  const ner::OutputFormat format = ner::parse_output_format(options.format);
+  // "auto": every input in its own kind, inline text or JSON lines.
+  const bool as_input = options.format == "auto";
+  const ner::OutputFormat format =
+      as_input ? ner::OutputFormat::kInline : ner::parse_output_format(options.format);
   ner::Tagger tagger = load_tagger(std::move(model), options);
   ner::ProgressDisplay display(options.progress);
   SkipReport skip(display, ner::parse_on_error(options.on_error));
@@ -670,7 +717,8 @@ int run_tag(const TagOptions& options) {
   check_out_apart_from_inputs(options, documents);
   OutputSink sink(format, options.out);
   const TagTotals totals =
-      tag_documents(tagger, documents, format, sink, display, skip, thresholds);
+      tag_documents(tagger, documents, format, as_input || format == ner::OutputFormat::kJsonl,
+                    sink, display, skip, thresholds);
   // A summary where it does not mix into piped output: with files written,
   // or beside a bar.
   if (sink.to_directory() || display.draws_bar() ||
@@ -690,7 +738,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("ner-tag ") + NER_VERSION);
   app.footer(
       "Inputs are files, directories (every file under them whose name matches --glob) or -\n"
-      "for standard input (the default). Without --out, results go to standard output; --out may "
+      "for standard input (the default): text, JSON lines of {\"id\", \"text\"}, or PDF papers\n"
+      "(their text in reading order, line-end hyphens resolved). Without --out, results go to "
+      "standard output; --out may "
       "not be, hold or lie\n"
       "inside an input.\n"
       "Exit status: 0 success, 1 some inputs were skipped (reported on stderr), 2 error.");
@@ -700,9 +750,11 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   app.add_option("--format,-f", options.format,
-                 "inline (the input with tags), jsonl, conll or html")
+                 "auto (each input as it came: JSON lines as JSON lines, the rest inline), "
+                 "inline (the text with tags; for a PDF, its extracted text), jsonl (a PDF's "
+                 "entities with their page), conll or html")
       ->capture_default_str()
-      ->check(CLI::IsMember({"inline", "jsonl", "conll", "html"}));
+      ->check(CLI::IsMember({"auto", "inline", "jsonl", "conll", "html"}));
   app.add_option("--out,-o", options.out,
                  "Directory for one output file per document (inline keeps the input's name)");
   app.add_option("--threads", options.threads, "CPU threads (0: all cores)")
@@ -727,9 +779,11 @@ int main(int argc, char** argv) {
   app.add_flag("--raw-scores", options.raw_scores,
                "Scores as the model computes them (mean label probability of the pieces), not "
                "calibrated");
-  app.add_option("--on-error", options.on_error,
-                 "On an input that cannot be tagged (unreadable, not UTF-8): skip it and report "
-                 "it (exit status 1), or fail (exit status 2)")
+  app.add_option(
+         "--on-error", options.on_error,
+         "On an input that cannot be tagged (unreadable, not UTF-8, a damaged PDF): skip it "
+         "and report "
+         "it (exit status 1), or fail (exit status 2)")
       ->capture_default_str()
       ->check(CLI::IsMember({"fail", "skip"}));
   CLI::Option* info = app.add_flag(

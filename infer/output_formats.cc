@@ -21,23 +21,44 @@ double rounded(double score) {
 }
 
 // Entities as JSON keeps them: fields in the order written.
-nlohmann::ordered_json entities_json(std::string_view text, const TaggedDocument& tagged) {
+nlohmann::ordered_json entities_json(std::string_view text, const TaggedDocument& tagged,
+                                     const std::vector<PageRange>& pages = {}) {
   nlohmann::ordered_json entities = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < tagged.spans.size(); ++i) {
     const Span& span = tagged.spans[i];
-    entities.push_back({{"start", span.char_begin},
-                        {"end", span.char_end},
-                        {"label", tag_name(span.type)},
-                        {"text", text.substr(span.begin, span.end - span.begin)},
-                        {"score", rounded(tagged.scores[i])}});
+    nlohmann::ordered_json entity = {{"start", span.char_begin},
+                                     {"end", span.char_end},
+                                     {"label", tag_name(span.type)},
+                                     {"text", text.substr(span.begin, span.end - span.begin)},
+                                     {"score", rounded(tagged.scores[i])}};
+    if (!pages.empty()) entity["page"] = page_at(pages, span.begin);
+    entities.push_back(std::move(entity));
   }
   return entities;
 }
 
+// A PDF's pages as code-point ranges of its text, as entity offsets are.
+nlohmann::ordered_json pages_json(std::string_view text, const std::vector<PageRange>& pages) {
+  nlohmann::ordered_json ranges = nlohmann::ordered_json::array();
+  std::size_t byte = 0;
+  std::size_t code_point = 0;
+  const auto code_point_at = [&](std::size_t offset) {
+    code_point += count_code_points(text.substr(byte, offset - byte));
+    byte = offset;
+    return code_point;
+  };
+  for (const PageRange& page : pages) {
+    const std::size_t start = code_point_at(page.begin);
+    ranges.push_back({{"page", page.number}, {"start", start}, {"end", code_point_at(page.end)}});
+  }
+  return ranges;
+}
+
 std::string jsonl_document(const std::string& name, std::string_view text,
-                           const TaggedDocument& tagged) {
-  const nlohmann::ordered_json document = {
-      {"document", name}, {"text", text}, {"entities", entities_json(text, tagged)}};
+                           const TaggedDocument& tagged, const std::vector<PageRange>& pages) {
+  nlohmann::ordered_json document = {{"document", name}, {"text", text}};
+  if (!pages.empty()) document["pages"] = pages_json(text, pages);
+  document["entities"] = entities_json(text, tagged, pages);
   // A file name need not be UTF-8; JSON must be.
   return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -170,16 +191,23 @@ std::string jsonl_record(const nlohmann::ordered_json& record, std::string_view 
 }
 
 std::string output_file_name(OutputFormat format, const std::string& document_name) {
-  if (format == OutputFormat::kInline) return document_name;
+  const auto has_extension = [&](std::string_view extension) {
+    return document_name.size() > extension.size() &&
+           document_name.compare(document_name.size() - extension.size(), extension.size(),
+                                 extension) == 0;
+  };
+  const bool pdf = has_extension(".pdf");
+  if (format == OutputFormat::kInline && !pdf) return document_name;
   std::string stem = document_name;
-  for (const std::string_view extension : {std::string_view(".txt"), std::string_view(".jsonl")}) {
-    if (stem.size() > extension.size() &&
-        stem.compare(stem.size() - extension.size(), extension.size(), extension) == 0) {
+  for (const std::string_view extension : {".txt", ".jsonl", ".pdf"}) {
+    if (has_extension(extension)) {
       stem.resize(stem.size() - extension.size());
       break;
     }
   }
   switch (format) {
+    case OutputFormat::kInline:
+      return stem + ".txt";
     case OutputFormat::kJsonl:
       return stem + ".jsonl";
     case OutputFormat::kConll:
@@ -253,12 +281,12 @@ std::string format_footer(OutputFormat format) {
 }
 
 std::string format_document(OutputFormat format, const std::string& name, std::string_view text,
-                            const TaggedDocument& tagged) {
+                            const TaggedDocument& tagged, const std::vector<PageRange>& pages) {
   switch (format) {
     case OutputFormat::kInline:
       return render_tagged_text(text, tagged.spans);
     case OutputFormat::kJsonl:
-      return jsonl_document(name, text, tagged);
+      return jsonl_document(name, text, tagged, pages);
     case OutputFormat::kConll:
       return conll_document(text, tagged);
     case OutputFormat::kHtml:

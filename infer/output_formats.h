@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "datasets/entity_type.h"
+#include "infer/pdf_text.h"
 #include "infer/tagger.h"
 
 namespace ner {
@@ -21,7 +22,8 @@ OutputFormat parse_output_format(std::string_view name);
 std::string_view output_format_name(OutputFormat format);
 
 // The file name a document's output gets under --out: inline keeps the
-// input's name, the others replace a ".txt" or ".jsonl" extension with their own.
+// input's name (a PDF's text gets ".txt" for ".pdf"), the others replace a
+// ".txt", ".jsonl" or ".pdf" extension with their own.
 std::string output_file_name(OutputFormat format, const std::string& document_name);
 
 // Text before the first document and after the last (the HTML page's head
@@ -47,8 +49,9 @@ std::string jsonl_record(const nlohmann::ordered_json& record, std::string_view 
 
 // One document in the format. Inline output is the input with tags inserted
 // and every other byte unchanged; it throws ner::Error when the text itself
-// contains something that reads as an entity tag.
+// contains something that reads as an entity tag. `pages` (a PDF's) add
+// "pages" (code-point ranges) to the JSON line and a "page" to each entity.
 std::string format_document(OutputFormat format, const std::string& name, std::string_view text,
-                            const TaggedDocument& tagged);
+                            const TaggedDocument& tagged, const std::vector<PageRange>& pages = {});
 
 }  // namespace ner

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `cmake --install` puts the commands in PREFIX/bin and they run from there:
-# ner-train finds ner-train-prepare beside it, ner-tag tags from a pipe.
+# ner-train finds ner-train-prepare and ner-train-find-threshold beside it, ner-tag tags from a pipe.
 # Usage: install_test.sh BUILD_DIR [WITH_TORCH=1]
 set -euo pipefail
 build="$1"
@@ -19,5 +19,7 @@ if [ "$with_torch" = 1 ]; then
   "$prefix/bin/ner-train" prepare --corpus "$prefix/corpus" --set tokenizer.vocab_size=500 \
     --out "$prefix/d.h5" 2>/dev/null
   test -s "$prefix/d.h5"
+  # `find-threshold` is handed to ner-train-find-threshold in the same directory.
+  "$prefix/bin/ner-train" find-threshold --help | grep -q "^Usage: ner-train find-threshold"
 fi
 echo "installed and ran from $prefix/bin"

@@ -15,6 +15,9 @@
 #include "datasets/tagged_text.h"
 #include "tests/test_util.h"
 #include "tests/tiny_model_fixture.h"
+#ifdef NER_TEST_HAS_CAIRO
+#include "tests/test_pdf.h"
+#endif
 
 namespace ner {
 namespace {
@@ -24,6 +27,7 @@ using testing::run_command;
 
 const std::string kTag = NER_TAG_BIN;
 const std::string kEval = NER_EVAL_BIN;
+const std::string kTrain = NER_TRAIN_BIN;
 
 std::string shell_quoted(const fs::path& path) {
   return "'" + path.string() + "'";
@@ -180,11 +184,12 @@ TEST_F(TagCliTest, GlobChoosesTheFilesOfADirectory) {
   const testing::TempDir dir;
   dir.write("papers/a.md", "GPT-3 has 175B parameters.\n");
   dir.write("papers/sub/b.md", "It was trained in 2020.\n");
-  dir.write("papers/c.pdf", "%PDF-1.4\n");
+  dir.write("papers/c.docx", "PK");
   const fs::path papers = dir.path() / "papers";
   const auto none = run_command(tag(shell_quoted(papers)));
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_NE(none.err.find("papers: no file matches *.txt or *.jsonl (it holds 2 *.md, 1 *.pdf); "
+  EXPECT_NE(none.err.find("papers: no file matches *.txt or *.jsonl or *.pdf (it holds 1 *.docx, 2 "
+                          "*.md); "
                           "choose the files with --glob, e.g. --glob '*.md'"),
             std::string::npos)
       << none.err;
@@ -238,10 +243,62 @@ TEST_F(TagCliTest, JsonLinesInAndOut) {
       run_command(tag("--progress lines --out " + shell_quoted(dir.path() / "out") + " " +
                       shell_quoted(dir.path() / "in")));
   EXPECT_EQ(written.exit_code, 1) << written.err;
-  EXPECT_NE(written.err.find("2 files match *.txt or *.jsonl"), std::string::npos) << written.err;
+  EXPECT_NE(written.err.find("2 files match *.txt or *.jsonl or *.pdf"), std::string::npos)
+      << written.err;
   EXPECT_EQ(read_file(dir.path() / "out" / "docs.jsonl"), piped.out);
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "plain.txt"));
+  // In the other formats each line is a document of its own, "<file>/<id>".
+  const auto pages = run_command(tag("--format html --progress none --out " +
+                                     shell_quoted(dir.path() / "html") + " " + shell_quoted(docs)));
+  EXPECT_EQ(pages.exit_code, 1) << pages.err;
+  EXPECT_TRUE(fs::exists(dir.path() / "html" / "docs" / "a.html"));
+  EXPECT_TRUE(fs::exists(dir.path() / "html" / "docs" / "b.html"));
+  EXPECT_NE(read_file(dir.path() / "html" / "index.html").find("docs/b.html"), std::string::npos);
+  const auto conll = run_command(tag("--format conll " + shell_quoted(docs)));
+  const std::size_t first = conll.out.find("-DOCSTART-");
+  EXPECT_EQ(first, 0u) << conll.out;
+  EXPECT_NE(conll.out.find("-DOCSTART-", first + 1), std::string::npos) << conll.out;
+  EXPECT_NE(conll.out.find("\nreleased O\n"), std::string::npos) << conll.out;
 }
+
+#ifdef NER_TEST_HAS_CAIRO
+// A PDF is tagged on its extracted text: JSON lines give each entity's page
+// and the pages' ranges of the text, inline output is that text with tags
+// (as name.txt under --out), and a damaged PDF is skipped by name.
+TEST_F(TagCliTest, PdfPapersAreTaggedOnTheirText) {
+  const testing::TempDir dir;
+  testing::write_test_pdf(
+      dir.path() / "in" / "paper.pdf",
+      {testing::column_lines(50, 100, {"GPT-3 has 175B parameters and was", "trained in 2020."}),
+       testing::column_lines(50, 100, {"BERT was released in 2018 by Google."})});
+  dir.write("in/broken.pdf", "%PDF-1.4\nno more\n");
+  const fs::path paper = dir.path() / "in" / "paper.pdf";
+  const auto jsonl = run_command(tag("--format jsonl " + shell_quoted(paper)));
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  const auto record = nlohmann::json::parse(jsonl.out);
+  const std::string text = record.at("text").get<std::string>();
+  EXPECT_EQ(text,
+            "GPT-3 has 175B parameters and was\ntrained in 2020.\n\nBERT was released in 2018 "
+            "by Google.");
+  ASSERT_EQ(record.at("pages").size(), 2u) << record.dump();
+  EXPECT_EQ(record["pages"][1], nlohmann::json({{"page", 2}, {"start", 52}, {"end", 88}}));
+  ASSERT_FALSE(record.at("entities").empty()) << record.dump();
+  for (const auto& entity : record["entities"]) {
+    const std::size_t start = entity.at("start").get<std::size_t>();
+    EXPECT_EQ(entity.at("page").get<int>(), start < 52 ? 1 : 2) << entity;
+    EXPECT_EQ(text.substr(start, entity.at("end").get<std::size_t>() - start),
+              entity.at("text").get<std::string>());
+  }
+  const auto written = run_command(
+      tag("--out " + shell_quoted(dir.path() / "out") + " " + shell_quoted(dir.path() / "in")));
+  EXPECT_EQ(written.exit_code, 1) << written.err;
+  EXPECT_NE(written.err.find("broken.pdf: not a PDF that can be read"), std::string::npos)
+      << written.err;
+  const std::string tagged = read_file(dir.path() / "out" / "paper.txt");
+  EXPECT_EQ(parse_tagged_text(tagged, "paper.txt").text, text);
+  EXPECT_NE(tagged.find("</"), std::string::npos) << tagged;
+}
+#endif
 
 // Scores are calibrated by the model file's map unless --raw-scores; entities
 // below --min-score or their type's --threshold are left out; ner-eval says
@@ -297,6 +354,48 @@ TEST_F(TagCliTest, CalibratedScoresAndThresholds) {
   EXPECT_EQ(json["calibration"]["entities"].get<std::size_t>(), calibrated.size());
   EXPECT_GE(json["calibration"]["ece"].get<double>(), 0.0);
   EXPECT_FALSE(json["calibration"]["bins"].empty());
+}
+
+// find-threshold tags a dev set (a dataset split, or tagged documents) and
+// picks thresholds no worse than keeping everything, which ner-tag takes.
+TEST_F(TagCliTest, FindThresholdPicksThresholdsNerTagTakes) {
+  const std::string model = shell_quoted(path("run") / "model.nerm");
+  const auto found = run_command(kTrain + " find-threshold --json --progress none --model " +
+                                 model + " --dataset " + shell_quoted(path("data.h5")));
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  const auto result = nlohmann::json::parse(found.out);
+  EXPECT_EQ(result.at("scores"), "calibrated");
+  EXPECT_EQ(result.at("label_source"), "gold");
+  EXPECT_GT(result.at("documents").get<int>(), 0);
+  for (const auto& [type, choice] : result.at("types").items()) {
+    const double threshold = choice.at("threshold").get<double>();
+    EXPECT_GE(threshold, 0) << type;
+    EXPECT_LE(threshold, 1) << type;
+    EXPECT_GE(choice.at("kept_above").at("f1").get<double>(),
+              choice.at("kept_all").at("f1").get<double>())
+        << type;
+  }
+  const std::string arguments = result.at("ner_tag_arguments").get<std::string>();
+  const auto tagged =
+      run_command(tag(arguments + " --min-score " +
+                      std::to_string(result.at("min_score").at("threshold").get<double>()) + " " +
+                      shell_quoted(path("raw"))));
+  EXPECT_EQ(tagged.exit_code, 0) << arguments << "\n" << tagged.err;
+  // The table, from tagged documents as gold.
+  const auto table = run_command(kTrain + " find-threshold --progress none -m " + model +
+                                 " --gold " + shell_quoted(path("raw-gold")));
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("best strict F1 on"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("per type:  ner-tag"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("one score: ner-tag --min-score "), std::string::npos) << table.out;
+  const auto neither = run_command(kTrain + " find-threshold -m " + model);
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.err.find("--dataset FILE (its --split) or as --gold PATH"), std::string::npos)
+      << neither.err;
+  const auto bad_corpus = run_command(kTrain + " find-threshold -m " + model + " --dataset " +
+                                      shell_quoted(path("data.h5")) + " --corpus nope");
+  EXPECT_EQ(bad_corpus.exit_code, 2);
+  EXPECT_NE(bad_corpus.err.find("--corpus nope: "), std::string::npos) << bad_corpus.err;
 }
 
 TEST_F(TagCliTest, EveryFormatParses) {

@@ -12,8 +12,13 @@ prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')" || {
   exit 1
 }
 echo "==> LibTorch from PyTorch: $prefix"
+pdf_args=()
+if ! pkg-config --exists poppler-cpp 2>/dev/null; then
+  echo "==> no poppler-cpp here: ner-tag without PDF input" >&2
+  pdf_args=(-DNER_WITH_PDF=OFF)
+fi
 cmake -S . -B build-cuda -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-  ${NER_CMAKE_ARGS:-}
+  "${pdf_args[@]}" ${NER_CMAKE_ARGS:-}
 cmake --build build-cuda -j "${JOBS:-$(nproc)}"
 build-cuda/train/ner-train env
 if [ "${1:-}" != "--no-test" ]; then

@@ -22,6 +22,8 @@ if [[ -d ../shared/real-text ]]; then
   tools/train_real_text.sh --docs "$docs" --arxiv-docs 100 --epochs 2 --no-pretrain \
     --out "$demo/real-text"
   run=$demo/real-text/run
+  dataset=$demo/real-text/dataset.h5
+  gold_corpus=(--corpus generated)
 else
 docs="${1:-3000}"
 echo "==> no ../shared/real-text: training on the generated corpus alone"
@@ -48,6 +50,8 @@ echo "==> ner-corpus stats --dataset $demo/dataset.h5"
 "$corpus_tool" stats --dataset "$demo/dataset.h5"
 
 run=$demo/run-small
+dataset=$demo/dataset.h5
+gold_corpus=()
 rm -rf "$run"
 echo
 echo "==> ner-train --config configs/small.yaml --dataset $demo/dataset.h5 --out $run"
@@ -58,6 +62,19 @@ if [[ -d ../shared/real-dev ]]; then
   echo "==> tools/score_real_dev.sh $run   (real papers, gold tags; never trained on)"
   tools/score_real_dev.sh "$run"
 fi
+fi
+
+# Thresholds for the best F1 on the dev split's gold-labelled documents
+# (never on real-dev), then real-dev scored with them.
+echo
+echo "==> ner-train find-threshold --model $run/model.nerm --dataset $dataset ${gold_corpus[*]}"
+build/train/ner-train find-threshold --model "$run/model.nerm" --dataset "$dataset" \
+  "${gold_corpus[@]}" --progress none | tee "$demo/thresholds.txt"
+read -r -a thresholds <<< "$(sed -n 's/^per type:  ner-tag --/--/p' "$demo/thresholds.txt")"
+if [[ -d ../shared/real-dev && ${#thresholds[@]} -gt 0 ]]; then
+  echo
+  echo "==> tools/score_real_dev.sh $run ${thresholds[*]}"
+  tools/score_real_dev.sh "$run" "${thresholds[@]}"
 fi
 
 paper=$demo/paper

@@ -5,12 +5,14 @@
 # type, and how well the scores match exact-span correctness. Nothing is
 # trained on them.
 # Usage: tools/score_real_dev.sh RUN_DIR|MODEL.nerm [REAL_DEV_DIR] [--json] [--raw-scores]
+#          [--min-score S] [--threshold TYPE=S ...]  (ner-tag's; pick them with
+#          ner-train find-threshold on a dev set, never on real-dev)
 #        (env: NER_BUILD_DIR=build, the build whose ner-tag and ner-eval run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 model="$1"
@@ -18,13 +20,19 @@ shift
 [[ -d "$model" ]] && model="$model/model.nerm"
 real_dev=../shared/real-dev
 json=() tag_flags=()
-for argument in "$@"; do
-  case "$argument" in
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --json) json=(--json) ;;
-    --raw-scores) tag_flags=(--raw-scores) ;;
-    -*) echo "score_real_dev: unknown option $argument" >&2; exit 2 ;;
-    *) real_dev="$argument" ;;
+    --raw-scores) tag_flags+=(--raw-scores) ;;
+    --min-score | --threshold)
+      [[ $# -ge 2 ]] || { echo "score_real_dev: $1 needs a value" >&2; exit 2; }
+      tag_flags+=("$1" "$2")
+      shift
+      ;;
+    -*) echo "score_real_dev: unknown option $1" >&2; exit 2 ;;
+    *) real_dev="$1" ;;
   esac
+  shift
 done
 [[ -f "$model" ]] || { echo "score_real_dev: $model is missing (is it a finished run?)" >&2; exit 2; }
 [[ -d "$real_dev" ]] || { echo "score_real_dev: $real_dev: no such directory" >&2; exit 2; }

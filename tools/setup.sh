@@ -17,7 +17,9 @@ NER_PACKAGES=(
   libsentencepiece-dev libhdf5-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libicu-dev
+  libpoppler-cpp-dev libcairo2-dev
 )
+# libcairo2-dev only makes the test PDFs.
 
 ner_log() { printf '==> %s\n' "$*" >&2; }
 

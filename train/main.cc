@@ -41,17 +41,18 @@ int run_env(bool json, int threads) {
 }
 
 // Debian's libsentencepiece carries its own copy of protobuf-lite, and loading
-// it next to LibTorch's libprotobuf crashes at start-up. Dataset preparation
-// (the only step that needs SentencePiece) therefore lives in its own
-// executable beside this one, and `ner-train prepare` runs it (`prepare-text`
-// as its `text` mode).
-int run_prepare_tool(int argc, char** argv, const char* mode = nullptr) {
+// it next to LibTorch's libprotobuf crashes at start-up. The steps that need
+// SentencePiece therefore live in executables beside this one, which runs
+// them in its place: `prepare` (and `prepare-text` as its `text` mode) in
+// ner-train-prepare, `find-threshold` (which tags) in ner-train-find-threshold.
+int run_helper_tool(int argc, char** argv, const char* tool_name, const char* shown_name,
+                    const char* mode = nullptr) {
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
   const std::filesystem::path tool =
-      (error ? std::filesystem::path(argv[0]) : self).parent_path() / "ner-train-prepare";
+      (error ? std::filesystem::path(argv[0]) : self).parent_path() / tool_name;
   std::vector<char*> arguments;
-  arguments.push_back(const_cast<char*>("ner-train prepare"));
+  arguments.push_back(const_cast<char*>(shown_name));
   if (mode) arguments.push_back(const_cast<char*>(mode));
   for (int i = 2; i < argc; ++i)
     arguments.push_back(argv[i]);
@@ -308,9 +309,13 @@ int run_pretrain(PretrainCommand& command, const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "prepare") return run_prepare_tool(argc, argv);
-  if (argc > 1 && std::string_view(argv[1]) == "prepare-text")
-    return run_prepare_tool(argc, argv, "text");
+  const std::string_view subcommand = argc > 1 ? argv[1] : "";
+  if (subcommand == "prepare")
+    return run_helper_tool(argc, argv, "ner-train-prepare", "ner-train prepare");
+  if (subcommand == "prepare-text")
+    return run_helper_tool(argc, argv, "ner-train-prepare", "ner-train prepare", "text");
+  if (subcommand == "find-threshold")
+    return run_helper_tool(argc, argv, "ner-train-find-threshold", "ner-train find-threshold");
   CLI::App app{"Train named-entity recognizers for ML-model facts", "ner-train"};
   app.require_subcommand(0, 1);
   app.description(
@@ -389,7 +394,7 @@ int main(int argc, char** argv) {
   export_app->add_flag("--fp16", export_command.fp16,
                        "Store weights in fp16 (half the size; computed in fp32)");
 
-  // Listed for --help; main() hands `prepare` to ner-train-prepare before parsing.
+  // Listed for --help; main() hands these to their executables before parsing.
   app.add_subcommand(
          "prepare",
          "Tokenize and label a tagged corpus into an HDF5 dataset (see 'prepare --help')")
@@ -397,6 +402,10 @@ int main(int argc, char** argv) {
   app.add_subcommand("prepare-text",
                      "Tokenize untagged text into windows for pretraining (see 'prepare-text "
                      "--help')")
+      ->allow_extras();
+  app.add_subcommand("find-threshold",
+                     "Pick ner-tag's least entity score, per type, for the best F1 on a dev set "
+                     "(see 'find-threshold --help')")
       ->allow_extras();
 
   PretrainCommand pretrain;
