@@ -1,8 +1,34 @@
 #include "datasets/threshold_search.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+
+#include "base/error.h"
 
 namespace ner {
+
+std::pair<EntityType, double> parse_type_score(const std::string& text, std::string_view option) {
+  const std::size_t equals = text.find('=');
+  const std::optional<EntityType> type =
+      equals == std::string::npos ? std::nullopt : entity_type_from_tag(text.substr(0, equals));
+  double score = -1;
+  if (equals != std::string::npos) {
+    const std::string value = text.substr(equals + 1);
+    char* end = nullptr;
+    score = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0') score = -1;
+  }
+  if (!type || !(score >= 0 && score <= 1)) {
+    throw Error(fmt::format(
+        "{} {}: expected TYPE=SCORE, a type of model, params, country, year, hardware, training "
+        "and a score from 0 to 1",
+        option, text));
+  }
+  return {*type, score};
+}
 
 ThresholdChoice best_threshold(std::vector<ScoredEntity> entities, std::size_t gold) {
   std::sort(entities.begin(), entities.end(),

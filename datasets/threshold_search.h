@@ -4,6 +4,9 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "datasets/entity_type.h"
@@ -11,6 +14,10 @@
 #include "datasets/span_metrics.h"
 
 namespace ner {
+
+// "model=0.6" as a type and a score from 0 to 1; throws ner::Error naming
+// `option` (e.g. "--threshold") and what it expects otherwise.
+std::pair<EntityType, double> parse_type_score(const std::string& text, std::string_view option);
 
 // A threshold and what it does: strict counts keeping every entity and
 // keeping those scored at least `threshold`.

@@ -30,6 +30,7 @@
 #include "base/utf8.h"
 #include "datasets/corpus.h"
 #include "datasets/entity_type.h"
+#include "datasets/threshold_search.h"
 #include "infer/output_formats.h"
 #include "infer/pdf_text.h"
 #include "infer/tagger.h"
@@ -67,24 +68,8 @@ std::array<double, ner::kEntityTypeCount> score_thresholds(const TagOptions& opt
   std::array<double, ner::kEntityTypeCount> thresholds;
   thresholds.fill(options.min_score);
   for (const std::string& threshold : options.thresholds) {
-    const std::size_t equals = threshold.find('=');
-    const std::optional<ner::EntityType> type =
-        equals == std::string::npos ? std::nullopt
-                                    : ner::entity_type_from_tag(threshold.substr(0, equals));
-    double score = -1;
-    if (equals != std::string::npos) {
-      const std::string value = threshold.substr(equals + 1);
-      char* end = nullptr;
-      score = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0') score = -1;
-    }
-    if (!type || !(score >= 0 && score <= 1)) {
-      throw ner::Error(fmt::format(
-          "--threshold {}: expected TYPE=SCORE, a type of model, params, country, year, "
-          "hardware, training and a score from 0 to 1",
-          threshold));
-    }
-    thresholds[static_cast<std::size_t>(*type)] = score;
+    const auto [type, score] = ner::parse_type_score(threshold, "--threshold");
+    thresholds[static_cast<std::size_t>(type)] = score;
   }
   return thresholds;
 }

@@ -219,6 +219,56 @@ TEST_F(NerCorpusLabelCli, ScoresEachFunctionAgainstGold) {
   EXPECT_NE(result.out.find("labeller against"), std::string::npos);
 }
 
+// Self-training: a teacher's confident entities join the distant labels;
+// one a label already has agrees, a low-scored one and one the knowledge
+// tables know as no entity (a benchmark) are left out, and the report counts each.
+TEST_F(NerCorpusLabelCli, TeacherEntitiesJoinTheDistantLabels) {
+  dir_.write("plain/c.txt", "Zeta-9 beats Omega-2 and GPT-3 on MMLU.\n");
+  const auto entity = [](int start, int end, const char* label, double score) {
+    return nlohmann::json{{"start", start}, {"end", end}, {"label", label}, {"score", score}};
+  };
+  const nlohmann::json teacher = {{"document", "c.txt"},
+                                  {"text", "Zeta-9 beats Omega-2 and GPT-3 on MMLU.\n"},
+                                  {"entities",
+                                   {entity(0, 6, "model", 0.95), entity(13, 20, "model", 0.5),
+                                    entity(25, 30, "model", 0.99), entity(34, 38, "model", 0.97)}}};
+  dir_.write("teacher/c.jsonl", teacher.dump() + "\n");
+  const auto result =
+      run_command(corpus_tool() + " label '" + path("plain") + "' --out '" + path("out") +
+                  "' --teacher '" + path("teacher") + "' --teacher-min-score 0.9 --report '" +
+                  path("report.json") + "' --progress none");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(testing::read_text_file(path("out/c.txt")),
+            "<model>Zeta-9</model> beats Omega-2 and <model>GPT-3</model> on MMLU.\n");
+  const auto report = nlohmann::json::parse(testing::read_text_file(path("report.json")));
+  EXPECT_EQ(report["teacher"]["offered"], 4);
+  EXPECT_EQ(report["teacher"]["added"], 1);
+  EXPECT_EQ(report["teacher"]["agreed"], 1);
+  EXPECT_EQ(report["teacher"]["below_threshold"], 1);
+  EXPECT_EQ(report["teacher"]["contradicts_knowledge"], 1);
+  EXPECT_EQ(report["teacher"]["least_score"]["model"], 0.9);
+  EXPECT_NE(result.out.find("teacher "), std::string::npos) << result.out;
+  // A per-type least score lets the low one in; a teacher for other texts is refused.
+  const auto lower = run_command(corpus_tool() + " label '" + path("plain") + "' --out '" +
+                                 path("out2") + "' --teacher '" + path("teacher") +
+                                 "' --teacher-threshold model=0.4 --progress none");
+  ASSERT_EQ(lower.exit_code, 0) << lower.err;
+  EXPECT_NE(testing::read_text_file(path("out2/c.txt")).find("<model>Omega-2</model>"),
+            std::string::npos);
+  dir_.write("other/c.txt", "Something else entirely.\n");
+  const auto other = run_command(corpus_tool() + " label '" + path("other") + "' --out '" +
+                                 path("out3") + "' --teacher '" + path("teacher") + "'");
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("the teacher's text of c.txt is not the input's"), std::string::npos)
+      << other.err;
+  const auto bad =
+      run_command(corpus_tool() + " label '" + path("plain") + "' --out '" + path("out4") +
+                  "' --teacher '" + path("teacher") + "' --teacher-threshold model=2");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--teacher-threshold model=2: expected TYPE=SCORE"), std::string::npos)
+      << bad.err;
+}
+
 TEST_F(NerCorpusLabelCli, BadKnowledgeAndInputsNameTheFileAndLine) {
   const auto label = [&](const std::string& arguments) {
     return run_command(corpus_tool() + " label '" + path("papers") + "' --progress none --out '" +

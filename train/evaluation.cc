@@ -75,4 +75,25 @@ nlohmann::json calibration_report(const SplitEvaluation& dev, const std::string&
           {"map", calibration.to_json()}};
 }
 
+nlohmann::json per_corpus_scores(const DatasetFile& dataset, Split split,
+                                 const SplitEvaluation& evaluation) {
+  const DatasetSplit& data = dataset.split(split);
+  std::vector<SpanEvaluator> evaluators(dataset.corpora.size());
+  for (std::size_t d = 0; d < evaluation.gold.size() && d < data.document_corpus.size(); ++d) {
+    evaluators[static_cast<std::size_t>(data.document_corpus[d])].add(evaluation.gold[d],
+                                                                      evaluation.predicted[d]);
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t c = 0; c < evaluators.size(); ++c) {
+    const Counts micro = evaluators[c].scores().micro_strict();
+    out[dataset.corpora[c].name] = {
+        {"label_source", dataset.corpora[c].has_gold && split != Split::kTrain ? "gold" : "weak"},
+        {"f1", micro.f1()},
+        {"precision", micro.precision()},
+        {"recall", micro.recall()},
+        {"gold", micro.gold}};
+  }
+  return out;
+}
+
 }  // namespace ner

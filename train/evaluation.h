@@ -42,4 +42,9 @@ SplitEvaluation evaluate_split(NerModel& model, const DatasetSplit& split,
 // entities it was fitted to, so "after" is optimistic).
 nlohmann::json calibration_report(const SplitEvaluation& dev, const std::string& label_source);
 
+// Strict micro scores of each corpus of `dataset` on `split`:
+// {"NAME": {"label_source", "f1", "precision", "recall", "gold"}, ...}.
+nlohmann::json per_corpus_scores(const DatasetFile& dataset, Split split,
+                                 const SplitEvaluation& evaluation);
+
 }  // namespace ner

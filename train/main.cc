@@ -166,17 +166,27 @@ int run_evaluate(const EvaluateCommand& command) {
   if (device.is_cuda() || run.options.precision != ner::Precision::kFp16)
     settings.autocast = ner::autocast_type(run.options.precision);
   const ner::SplitEvaluation result = ner::evaluate_split(run.model, data, run.label_set, settings);
+  const nlohmann::json corpora = ner::per_corpus_scores(dataset, split, result);
   if (command.json) {
-    const nlohmann::json report = {
-        {"run", command.run_dir.string()},   {"checkpoint", command.checkpoint},
-        {"dataset", command.data.string()},  {"split", command.split},
-        {"label_source", data.label_source}, {"documents", result.documents},
-        {"scores", result.scores.to_json()}};
+    const nlohmann::json report = {{"run", command.run_dir.string()},
+                                   {"checkpoint", command.checkpoint},
+                                   {"dataset", command.data.string()},
+                                   {"split", command.split},
+                                   {"label_source", data.label_source},
+                                   {"documents", result.documents},
+                                   {"micro_strict_f1", result.scores.micro_strict().f1()},
+                                   {"per_corpus", corpora},
+                                   {"scores", result.scores.to_json()}};
     fmt::print("{}\n", report.dump(2));
   } else {
     fmt::print("{} split of {}: {} documents, scored against {} labels\n{}", command.split,
                command.data.string(), result.documents, data.label_source,
                result.scores.to_table());
+    if (corpora.size() > 1) {
+      for (const auto& [name, scores] : corpora.items())
+        fmt::print("corpus {}: strict F1 {:.4f} ({} labels)\n", name, scores["f1"].get<double>(),
+                   scores["label_source"].get<std::string>());
+    }
   }
   return ner::kExitSuccess;
 }

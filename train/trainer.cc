@@ -64,7 +64,6 @@ class Trainer {
   StepStatus status() const;
   std::vector<double> corpus_weights() const;
   // Strict micro F1 (and counts) of each corpus's documents in `split`.
-  nlohmann::json per_corpus(Split split, const SplitEvaluation& evaluation) const;
 
   TrainRequest request_;
   RunDirectory directory_;
@@ -318,7 +317,7 @@ bool Trainer::evaluate_and_checkpoint() {
   nlohmann::json per_type = nlohmann::json::object();
   for (const EntityType type : kEntityTypes)
     per_type[std::string(tag_name(type))] = dev.scores.strict[index_of(type)].f1();
-  const nlohmann::json dev_per_corpus = per_corpus(Split::kDev, dev);
+  const nlohmann::json dev_per_corpus = per_corpus_scores(dataset_, Split::kDev, dev);
   log_->write({{"event", "evaluation"},
                {"step", progress_.step},
                {"epoch", epoch_shown},
@@ -356,26 +355,6 @@ std::vector<double> Trainer::corpus_weights() const {
   for (const DatasetCorpus& corpus : dataset_.corpora)
     weights.push_back(corpus.weight);
   return weights;
-}
-
-nlohmann::json Trainer::per_corpus(Split split, const SplitEvaluation& evaluation) const {
-  const DatasetSplit& data = dataset_.split(split);
-  std::vector<SpanEvaluator> evaluators(dataset_.corpora.size());
-  for (std::size_t d = 0; d < evaluation.gold.size() && d < data.document_corpus.size(); ++d) {
-    evaluators[static_cast<std::size_t>(data.document_corpus[d])].add(evaluation.gold[d],
-                                                                      evaluation.predicted[d]);
-  }
-  nlohmann::json out = nlohmann::json::object();
-  for (std::size_t c = 0; c < evaluators.size(); ++c) {
-    const Counts micro = evaluators[c].scores().micro_strict();
-    out[dataset_.corpora[c].name] = {
-        {"label_source", dataset_.corpora[c].has_gold && split != Split::kTrain ? "gold" : "weak"},
-        {"f1", micro.f1()},
-        {"precision", micro.precision()},
-        {"recall", micro.recall()},
-        {"gold", micro.gold}};
-  }
-  return out;
 }
 
 bool Trainer::already_finished() const {
@@ -474,12 +453,12 @@ TrainOutcome Trainer::finish() {
       {"dev",
        {{"documents", dev.documents},
         {"scores", dev.scores.to_json()},
-        {"per_corpus", per_corpus(Split::kDev, dev)}}},
+        {"per_corpus", per_corpus_scores(dataset_, Split::kDev, dev)}}},
       {"calibration", calibration_report(dev, dataset_.split(Split::kDev).label_source)},
       {"test",
        {{"documents", test.documents},
         {"scores", test.scores.to_json()},
-        {"per_corpus", per_corpus(Split::kTest, test)}}}};
+        {"per_corpus", per_corpus_scores(dataset_, Split::kTest, test)}}}};
   directory_.write_metrics(metrics);
   log_->write({{"event", "test"},
                {"step", progress_.step},

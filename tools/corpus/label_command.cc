@@ -14,7 +14,9 @@
 #include "base/utf8.h"
 #include "datasets/corpus.h"
 #include "datasets/knowledge_table.h"
+#include "datasets/predictions.h"
 #include "datasets/span_metrics.h"
+#include "datasets/teacher_labels.h"
 #include "datasets/text_words.h"
 #include "datasets/unknown_ranges.h"
 
@@ -137,6 +139,31 @@ std::vector<Span> of_type(const std::vector<Span>& spans, EntityType type) {
   return out;
 }
 
+// The functions that name known facts (not patterns): a teacher entity that
+// one of them knows as another type contradicts the knowledge tables.
+bool names_known_facts(LabellingFunction function) {
+  return function == LabellingFunction::kChipNames || function == LabellingFunction::kModelNames ||
+         function == LabellingFunction::kCountryNames;
+}
+
+// The teacher's entities and scores for one document; nullopt when the
+// teacher has none for it. Throws when they are for another text.
+std::optional<std::pair<std::vector<Span>, std::vector<double>>> teacher_entities(
+    const Predictions& teacher, const RawDocument& raw) {
+  const auto found = teacher.by_key.find(document_key(raw.name));
+  if (found == teacher.by_key.end() || !found->second.document) return std::nullopt;
+  const Prediction& prediction = found->second;
+  if (prediction.document->text != raw.text) {
+    throw Error(fmt::format("{}: the teacher's text of {} is not the input's (tag the same texts)",
+                            prediction.source, raw.name));
+  }
+  if (prediction.scores.size() != prediction.document->spans.size()) {
+    throw Error(fmt::format("{}: teacher entities need a \"score\" each (ner-tag -f jsonl)",
+                            prediction.source));
+  }
+  return std::pair{prediction.document->spans, prediction.scores};
+}
+
 }  // namespace
 
 KnowledgeColumn parse_knowledge_column(KnowledgeKind kind, const std::string& text) {
@@ -162,7 +189,7 @@ std::string knowledge_option(KnowledgeKind kind) {
 // Nothing written may replace, hold or lie inside what is read, and the
 // corpus folder is new or empty unless --force.
 void check_outputs(const LabelOptions& options) {
-  std::vector<CommandPath> inputs = {{"--gold", options.gold}};
+  std::vector<CommandPath> inputs = {{"--gold", options.gold}, {"--teacher", options.teacher}};
   for (const std::filesystem::path& input : options.inputs)
     inputs.push_back({"input", input});
   for (const KnowledgeColumn& column : options.knowledge)
@@ -217,6 +244,11 @@ LabelResult run_label(const LabelOptions& options) {
     jsonl.emplace(options.jsonl);
     jsonl_file.open(jsonl->path(), std::ios::binary);
   }
+  std::optional<Predictions> teacher;
+  if (!options.teacher.empty()) teacher = read_predictions(options.teacher);
+  const UnknownRules known_outside = default_unknown_rules();
+  TeacherCounts teacher_counts;
+  std::size_t without_teacher = 0;
   std::size_t done = 0;
   for (RawDocument& raw : documents) {
     const std::vector<LabelledSpan> candidates = labeller.candidates(raw.text);
@@ -255,6 +287,26 @@ LabelResult run_label(const LabelOptions& options) {
     Document document{raw.name, std::move(raw.text), {}};
     for (const LabelledSpan& span : kept)
       document.spans.push_back(span.span);
+    if (teacher) {
+      RawDocument plain{raw.name, document.text};
+      if (const auto entities = teacher_entities(*teacher, plain)) {
+        const std::string_view text = document.text;
+        const auto contradicted = [&](const Span& entity) {
+          for (const LabelledSpan& candidate : candidates) {
+            if (names_known_facts(candidate.source) && candidate.span.type != entity.type &&
+                candidate.span.begin < entity.end && entity.begin < candidate.span.end)
+              return true;
+          }
+          return known_outside.outside_forms.count(
+                     std::string(text.substr(entity.begin, entity.end - entity.begin))) > 0;
+        };
+        document.spans =
+            merge_teacher_entities(document.spans, entities->first, entities->second,
+                                   options.teacher_least_score, contradicted, teacher_counts);
+      } else {
+        ++without_teacher;
+      }
+    }
     if (gold) whole.add(gold->spans, document.spans);
     // Text that itself reads as an entity tag ("<model>") cannot be written
     // inline; such a document is reported and left out, the rest goes on.
@@ -336,6 +388,17 @@ LabelResult run_label(const LabelOptions& options) {
     table += fmt::format(" {} {}", name, unknown[r]);
   }
   table += "\n";
+  if (teacher) {
+    table += fmt::format(
+        "\nteacher {}: {} entities, {} added, {} agreed with a distant label, {} below their "
+        "type's least score, {} contradicting the knowledge tables, {} overlapping a distant "
+        "label; {} documents without teacher entities\n",
+        options.teacher.string(), teacher_counts.offered(),
+        teacher_counts.total(TeacherVerdict::kAdded), teacher_counts.total(TeacherVerdict::kAgreed),
+        teacher_counts.total(TeacherVerdict::kBelowThreshold),
+        teacher_counts.total(TeacherVerdict::kContradictsKnowledge),
+        teacher_counts.total(TeacherVerdict::kOverlapsLabel), without_teacher);
+  }
   result.report = {{"documents", labelled.size()},
                    {"skipped", result.skipped},
                    {"knowledge",
@@ -346,6 +409,16 @@ LabelResult run_label(const LabelOptions& options) {
                      {"user_countries", user_entries[2]}}},
                    {"functions", functions},
                    {"unknown_ranges", unknown_json}};
+  if (teacher) {
+    nlohmann::json least = nlohmann::json::object();
+    for (const EntityType type : kEntityTypes)
+      least[std::string(tag_name(type))] = options.teacher_least_score[index_of(type)];
+    nlohmann::json teacher_json = teacher_counts.to_json();
+    teacher_json["source"] = options.teacher.string();
+    teacher_json["least_score"] = least;
+    teacher_json["documents_without_entities"] = without_teacher;
+    result.report["teacher"] = teacher_json;
+  }
   if (!options.gold.empty()) {
     const Scores& scores = whole.scores();
     result.report["labeller"] = scores.to_json();

@@ -2,6 +2,7 @@
 // labelled tagged corpus and a labelling-function report out.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "datasets/distant_labels.h"
+#include "datasets/entity_type.h"
 
 namespace ner::corpus {
 
@@ -32,6 +34,13 @@ struct LabelOptions {
   bool force = false;             // write into a used --out, removing its old *.txt first
   std::size_t max_documents = 0;  // 0: all
   std::function<void(std::size_t done, std::size_t total)> progress;
+  // Self-training: a teacher model's entities for the same documents, as
+  // `ner-tag -f jsonl` writes them (a directory matched by name, or one
+  // file); each type's entities scored at least its least score are added
+  // where they overlap no distant label and the knowledge tables do not
+  // know the text as another type or as no entity.
+  std::filesystem::path teacher;
+  std::array<double, kEntityTypeCount> teacher_least_score{};
 };
 
 struct LabelResult {

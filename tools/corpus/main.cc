@@ -14,6 +14,7 @@
 #include "base/output_paths.h"
 #include "datasets/corpus.h"
 #include "datasets/dataset_file.h"
+#include "datasets/threshold_search.h"
 #include "tools/corpus/corpus_stats.h"
 #include "tools/corpus/dataset_stats.h"
 #include "tools/corpus/generator.h"
@@ -179,6 +180,9 @@ struct LabelCliOptions {
   bool force = false;
   std::size_t max_documents = 0;
   ner::ProgressStyle progress = ner::ProgressStyle::kAuto;
+  std::string teacher;
+  double teacher_min_score = 0.9;
+  std::vector<std::string> teacher_thresholds;  // TYPE=SCORE
 };
 
 int run_label(const LabelCliOptions& cli) {
@@ -192,6 +196,12 @@ int run_label(const LabelCliOptions& cli) {
   options.builtin_knowledge = !cli.no_builtin;
   options.force = cli.force;
   options.max_documents = cli.max_documents;
+  options.teacher = cli.teacher;
+  options.teacher_least_score.fill(cli.teacher_min_score);
+  for (const std::string& threshold : cli.teacher_thresholds) {
+    const auto [type, score] = ner::parse_type_score(threshold, "--teacher-threshold");
+    options.teacher_least_score[static_cast<std::size_t>(type)] = score;
+  }
   for (const auto& [kind, columns] : {std::pair{ner::KnowledgeKind::kModels, &cli.models},
                                       std::pair{ner::KnowledgeKind::kChips, &cli.chips},
                                       std::pair{ner::KnowledgeKind::kCountries, &cli.countries}}) {
@@ -355,6 +365,24 @@ int main(int argc, char** argv) {
                    "Label only the first N documents (0: all)")
       ->capture_default_str()
       ->check(ner::whole_number(0, "0: all"));
+  CLI::Option* teacher =
+      label
+          ->add_option("--teacher", label_options.teacher,
+                       "Self-training: a teacher model's entities for the same documents "
+                       "(ner-tag -f jsonl output: a directory matched by name, or one file); "
+                       "confident ones join the distant labels")
+          ->check(CLI::ExistingPath);
+  label
+      ->add_option("--teacher-min-score", label_options.teacher_min_score,
+                   "Least score of a teacher entity to be added")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0))
+      ->needs(teacher);
+  label
+      ->add_option("--teacher-threshold", label_options.teacher_thresholds,
+                   "A type's own least teacher score, TYPE=SCORE (repeatable)")
+      ->allow_extra_args(false)
+      ->needs(teacher);
   ner::add_progress_option(*label, label_options.progress, "a summary line");
 
   return ner::run_command_line(app, argc, argv, [&] {

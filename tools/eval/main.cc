@@ -14,9 +14,9 @@
 #include "base/file_io.h"
 #include "base/output_paths.h"
 #include "datasets/corpus.h"
+#include "datasets/predictions.h"
 #include "datasets/score_calibration.h"
 #include "datasets/span_metrics.h"
-#include "tools/eval/predictions.h"
 
 namespace {
 

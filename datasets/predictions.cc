@@ -1,4 +1,4 @@
-#include "tools/eval/predictions.h"
+#include "datasets/predictions.h"
 
 #include <fmt/format.h>
 

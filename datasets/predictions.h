@@ -1,5 +1,5 @@
-// Predicted documents for ner-eval in every form ner-tag (and other taggers)
-// write them: inline tags, JSON Lines with code-point entities, CoNLL columns.
+// Predicted documents in every form ner-tag (and other taggers) write them:
+// inline tags, JSON Lines with code-point entities, CoNLL columns (ner-eval, self-training).
 #pragma once
 
 #include <cstddef>
