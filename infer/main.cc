@@ -191,15 +191,17 @@ std::string read_standard_input() {
 // reason it cannot be tagged. A PDF is known by its first bytes, whatever
 // its name.
 std::optional<ner::ExtractedText> load_text(const InputDocument& document, std::string& reason) {
-  std::string text;
+  ner::ExtractedText extracted;
+  std::string& text = extracted.text;
   const std::string shown = document.shown();
   try {
     text = document.path.empty() ? read_standard_input() : ner::read_file(document.path);
-    if (ner::looks_like_pdf(text)) return ner::extract_pdf_text(text, shown);
+    if (ner::looks_like_pdf(text)) extracted = ner::extract_pdf_text(text, shown);
   } catch (const ner::Error& error) {
     reason = error.what();
     return std::nullopt;
   }
+  // A PDF's text is checked too: what a damaged font maps its glyphs to is not ours to trust.
   if (const auto bad = ner::find_invalid_utf8(text)) {
     reason = fmt::format("{}: not UTF-8 (byte 0x{:02x})",
                          ner::format_location(ner::locate_byte(text, *bad, shown)),
@@ -211,7 +213,7 @@ std::optional<ner::ExtractedText> load_text(const InputDocument& document, std::
                          ner::format_location(ner::locate_byte(text, nul, shown)));
     return std::nullopt;
   }
-  return ner::ExtractedText{std::move(text), {}};
+  return extracted;
 }
 
 void write_to_stdout(const std::string& text) {
