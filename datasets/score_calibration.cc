@@ -57,6 +57,12 @@ ScoreCalibration ScoreCalibration::from_json(const nlohmann::json& json) {
   } catch (const nlohmann::json::exception& error) {
     throw Error(fmt::format("malformed score calibration: {}", error.what()));
   }
+  // Scores a float rounding put just above 1 (runs before marginals were
+  // capped at 1) are read as 1; anything further out is an error.
+  constexpr double kRounding = 0.01;
+  for (double& score : calibration.scores) {
+    if (score >= -kRounding && score <= 1 + kRounding) score = std::clamp(score, 0.0, 1.0);
+  }
   const auto& x = calibration.scores;
   const auto& y = calibration.probabilities;
   const auto outside = [](double v) { return !(v >= 0.0 && v <= 1.0); };
@@ -109,7 +115,7 @@ ScoreCalibration fit_isotonic(std::vector<ScoredEntity> entities) {
   }
   ScoreCalibration calibration;
   for (const Block& block : blocks) {
-    calibration.scores.push_back(block.score_sum / block.count);
+    calibration.scores.push_back(std::clamp(block.score_sum / block.count, 0.0, 1.0));
     calibration.probabilities.push_back(block.right / block.count);
   }
   return calibration;

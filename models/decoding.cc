@@ -107,8 +107,10 @@ std::vector<float> crf_marginals(const float* emissions, std::size_t length, con
   for (std::size_t j = 0; j < labels; ++j)
     terms[j] = alpha[(length - 1) * labels + j] + crf.end[j];
   const float log_partition = log_sum_exp(terms.data(), labels);
+  // In float, alpha + beta can exceed the partition by rounding: a
+  // probability above 1 (1.001 was seen) is that rounding, not a probability.
   for (std::size_t i = 0; i < length * labels; ++i)
-    marginals[i] = std::exp(alpha[i] + beta[i] - log_partition);
+    marginals[i] = std::min(1.0f, std::exp(alpha[i] + beta[i] - log_partition));
   return marginals;
 }
 

@@ -139,3 +139,41 @@ TEST(DecodeWindow, SoftmaxGivesValidLabelsWithTheirProbabilities) {
 
 }  // namespace
 }  // namespace ner
+
+namespace ner {
+namespace {
+
+// Rounding in float can put alpha + beta above the partition function; a
+// marginal is still a probability, so the entity scores built on it too.
+TEST(CrfMarginals, StayProbabilitiesUnderLargeScores) {
+  constexpr std::size_t kLabels = 13;
+  constexpr std::size_t kLength = 128;
+  CrfScores crf{kLabels, std::vector<float>(kLabels * kLabels), std::vector<float>(kLabels),
+                std::vector<float>(kLabels)};
+  std::uint32_t state = 12345;
+  const auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / static_cast<float>(1u << 24);
+  };
+  for (float& score : crf.transitions)
+    score = 40 * next() - 20;
+  std::vector<float> emissions(kLength * kLabels);
+  for (std::size_t t = 0; t < kLength; ++t) {
+    for (std::size_t j = 0; j < kLabels; ++j)
+      emissions[t * kLabels + j] = j == t % kLabels ? 60 + 10 * next() : 40 * next() - 20;
+  }
+  const std::vector<float> marginals = crf_marginals(emissions.data(), kLength, crf);
+  for (std::size_t t = 0; t < kLength; ++t) {
+    float sum = 0;
+    for (std::size_t j = 0; j < kLabels; ++j) {
+      const float marginal = marginals[t * kLabels + j];
+      EXPECT_GE(marginal, 0.0f);
+      EXPECT_LE(marginal, 1.0f) << "position " << t << " label " << j;
+      sum += marginal;
+    }
+    EXPECT_NEAR(sum, 1.0f, 1e-2f) << "position " << t;
+  }
+}
+
+}  // namespace
+}  // namespace ner

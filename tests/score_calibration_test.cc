@@ -48,6 +48,13 @@ TEST(ScoreCalibration, StoredFormReadsBackAndBadOnesAreRefused) {
                Error);
   EXPECT_THROW(ScoreCalibration::from_json({{"scores", {0.2}}, {"probabilities", {1.5}}}), Error);
   EXPECT_THROW(ScoreCalibration::from_json({{"scores", {0.2}}}), Error);
+  // A score a float rounding put just above 1 reads as 1; one further out is refused.
+  const ScoreCalibration rounded =
+      ScoreCalibration::from_json({{"scores", {0.4, 1.0011}}, {"probabilities", {0.3, 1.0}}});
+  EXPECT_EQ(rounded.scores.back(), 1.0);
+  EXPECT_THROW(
+      ScoreCalibration::from_json({{"scores", {0.4, 1.02}}, {"probabilities", {0.3, 1.0}}}), Error);
+  EXPECT_LE(fit_isotonic({{1.0007, true}, {0.5, false}}).scores.back(), 1.0);
 }
 
 TEST(ScoreCalibration, EntitiesAreRightOnlyWithTypeAndExactSpan) {
