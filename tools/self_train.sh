@@ -86,6 +86,16 @@ dev_scores() {
 }
 # The dev micro F1 in what dev_scores printed (its first "micro_strict_f1").
 micro_f1() { printf '%s' "$1" | grep -o '"micro_strict_f1": *[0-9.e+-]*' | head -1 | sed 's/.*: *//'; }
+# Round $1, with dev F1 $2, becomes the best and teaches the next when it
+# improves on the best so far; otherwise says so and fails (the rounds stop).
+take_if_better() {
+  if awk -v a="$2" -v b="$best_f1" 'BEGIN { exit !(a > b) }'; then
+    best_f1="$2" best_round=$1 teacher="$out/round-$1/run"
+    return 0
+  fi
+  echo "round $1 did not improve on round $best_round: stopped there"
+  return 1
+}
 
 if [ ! -f "$out/plain/.complete" ]; then
   step "ner-corpus strip $recipe/real -> $out/plain (the texts the teachers tag)"
@@ -109,12 +119,8 @@ for ((round = 1; round <= rounds; round++)); do
   if [ -f "$dir/round.json" ]; then
     f1="$(micro_f1 "$(cat "$dir/round.json")")"
     echo "round $round: finished earlier, dev micro F1 $f1"
-    if awk -v a="$f1" -v b="$best_f1" 'BEGIN { exit !(a > b) }'; then
-      best_f1="$f1" best_round=$round teacher="$dir/run"
-      continue
-    fi
-    echo "round $round did not improve on round $best_round: stopped there"
-    break
+    take_if_better "$round" "$f1" || break
+    continue
   fi
   mkdir -p "$dir"
   if [ ! -f "$dir/teacher/.complete" ]; then
@@ -162,12 +168,7 @@ for ((round = 1; round <= rounds; round++)); do
     "$real_dev_json" > "$dir/round.json.partial"
   mv "$dir/round.json.partial" "$dir/round.json"
   echo "round $round: dev micro F1 $f1 (best so far $best_f1, round $best_round)"
-  if awk -v a="$f1" -v b="$best_f1" 'BEGIN { exit !(a > b) }'; then
-    best_f1="$f1" best_round=$round teacher="$dir/run"
-  else
-    echo "round $round did not improve on round $best_round: stopped there"
-    break
-  fi
+  take_if_better "$round" "$f1" || break
 done
 
 {
