@@ -153,6 +153,71 @@ TEST(DocumentEntities, TwoEntitiesMeetingInsideAWordBecomeTheFirst) {
             "NeuraScale");
 }
 
+// Quotes, emphasis, hedges and sentence punctuation around a name stay outside
+// it; brackets only when the span does not close them.
+TEST(DocumentEntities, QuotesEmphasisAndUnmatchedBracketsStayOutside) {
+  const auto text_of = [](std::string_view text, std::size_t begin, std::size_t end,
+                          EntityType type) {
+    const auto found = entities_of(text, tagged(text, begin, end, type));
+    return found.spans.size() == 1u
+               ? std::string(
+                     text.substr(found.spans[0].begin, found.spans[0].end - found.spans[0].begin))
+               : std::string("<") + std::to_string(found.spans.size()) + " spans>";
+  };
+  const std::string quoted = "the paper \u201cLLaMA, Open\u201d";  // U+201C is 3 bytes
+  EXPECT_EQ(text_of(quoted, 10, 19, EntityType::kModel), "LLaMA");
+  EXPECT_EQ(text_of("see \"Llama-2: Open", 4, 13, EntityType::kModel), "Llama-2");
+  EXPECT_EQ(text_of("**Llama 3** comes", 0, 11, EntityType::kModel), "Llama 3");
+  EXPECT_EQ(text_of("as [GPT-NeoX](url)", 3, 12, EntityType::kModel), "GPT-NeoX");
+  EXPECT_EQ(text_of("for ~33 days.", 4, 13, EntityType::kTraining), "33 days");
+  EXPECT_EQ(text_of("`GPT2`", 0, 6, EntityType::kModel), "GPT2");
+  // A bracket the span closes is part of it, one it leaves open is not.
+  EXPECT_EQ(text_of("a A100 (40G * 8) server", 2, 16, EntityType::kHardware), "A100 (40G * 8)");
+  EXPECT_EQ(text_of("(GPT-3) and", 0, 6, EntityType::kModel), "GPT-3");
+  // Marks alone are no entity.
+  EXPECT_EQ(text_of("a ** b", 2, 4, EntityType::kModel), "<0 spans>");
+}
+
+// A model name ends before an ordinary lowercase word, not before a variant
+// word ("mini", "chat") or a word with capitals or digits; other types keep
+// their words.
+TEST(DocumentEntities, ModelNamesEndBeforeOrdinaryLowercaseWords) {
+  const auto model_text = [](std::string_view text, EntityType type = EntityType::kModel) {
+    const auto found = entities_of(text, tagged(text, 0, text.size(), type));
+    return found.spans.size() == 1u
+               ? std::string(
+                     text.substr(found.spans[0].begin, found.spans[0].end - found.spans[0].begin))
+               : std::string("<none>");
+  };
+  EXPECT_EQ(model_text("Llama 2 comes"), "Llama 2");
+  EXPECT_EQ(model_text("TinyLlama project aims"), "TinyLlama");
+  EXPECT_EQ(model_text("GPT-4o mini"), "GPT-4o mini");
+  EXPECT_EQ(model_text("Llama 2 chat"), "Llama 2 chat");
+  EXPECT_EQ(model_text("GPT-3 175B"), "GPT-3 175B");
+  EXPECT_EQ(model_text("text-davinci-003"), "text-davinci-003");
+  EXPECT_EQ(model_text("PaLM 2"), "PaLM 2");
+  EXPECT_EQ(model_text("three weeks", EntityType::kTraining), "three weeks");
+  // A name of lowercase words alone keeps its first word.
+  EXPECT_EQ(model_text("davinci model"), "davinci");
+}
+
+// Hardware as LABELS.md draws it: the chip alone before "hours", a count
+// range whole.
+TEST(DocumentEntities, HardwareEdgesFollowTheLabelRules) {
+  const auto hardware_text = [](std::string_view text, std::size_t begin, std::size_t end) {
+    const auto found = entities_of(text, tagged(text, begin, end, EntityType::kHardware));
+    return found.spans.size() == 1u
+               ? std::string(
+                     text.substr(found.spans[0].begin, found.spans[0].end - found.spans[0].begin))
+               : std::string("<none>");
+  };
+  EXPECT_EQ(hardware_text("only 2.7M H800 GPU hours", 10, 18), "H800");
+  EXPECT_EQ(hardware_text("used 1,000 A100 GPU-hours", 11, 19), "A100");
+  EXPECT_EQ(hardware_text("on 512 A100 GPUs for", 3, 16), "512 A100 GPUs");
+  EXPECT_EQ(hardware_text("days on 4 to 16 Cloud TPUs", 13, 26), "4 to 16 Cloud TPUs");
+  EXPECT_EQ(hardware_text("up to 16 Cloud TPUs", 6, 19), "16 Cloud TPUs");
+}
+
 TEST(DocumentEntities, OffsetsInCodePointsAndScoresFromPieces) {
   const std::string text = "\xc3\xa9t\xc3\xa9 2021";  // "été 2021": 5 bytes before the year
   std::vector<float> confidence(text.size(), 1.0f);
