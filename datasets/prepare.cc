@@ -12,6 +12,8 @@
 #include "base/file_io.h"
 #include "datasets/dataset_file.h"
 #include "datasets/labels.h"
+#include "datasets/predictions.h"
+#include "datasets/teacher_labels.h"
 #include "datasets/tokenizer.h"
 #include "datasets/unknown_ranges.h"
 #include "datasets/weak_labels.h"
@@ -69,15 +71,20 @@ std::vector<Span> gold_twin_spans(const PrepareCorpus& corpus, const Document& d
   return std::move(gold.spans);
 }
 
+// `teacher`: the entities a teacher found in the document, when one tagged it.
 void add_document(DatasetSplit& split, const Document& document, std::int32_t corpus,
-                  const UnknownRules* unknown_rules, const Tokenizer& tokenizer,
-                  const LabelSet& label_set, const DataConfig& config, PrepareReport& report,
-                  std::size_t split_index) {
+                  const UnknownRules* unknown_rules, const std::vector<Span>* teacher,
+                  const Tokenizer& tokenizer, const LabelSet& label_set, const DataConfig& config,
+                  PrepareReport& report, std::size_t split_index) {
   const std::vector<Piece> pieces = tokenizer.encode(document.text);
   const PieceLabels labelled = label_pieces(pieces, document.spans, label_set);
   std::vector<std::uint8_t> unknown(pieces.size(), 0);
   if (unknown_rules != nullptr) {
-    const UnknownRanges ranges = find_unknown_ranges(document, *unknown_rules);
+    UnknownRanges ranges = find_unknown_ranges(document, *unknown_rules);
+    if (teacher != nullptr) {
+      report.teacher_outside_ranges += drop_teacher_outside(ranges, *teacher);
+      ++report.teacher_documents;
+    }
     unknown = unknown_piece_mask(ranges.ranges, pieces);
     for (std::size_t r = 0; r < kUnknownRuleCount; ++r)
       report.unknown_ranges[r] += ranges.per_rule[r];
@@ -130,6 +137,8 @@ nlohmann::json PrepareReport::to_json() const {
   return {{"splits", splits},
           {"corpora", corpora},
           {"unknown_ranges", unknown},
+          {"teacher_outside_ranges", teacher_outside_ranges},
+          {"teacher_documents", teacher_documents},
           {"split_method", split_method},
           {"boundaries", boundaries},
           {"misaligned_boundaries", misaligned_boundaries},
@@ -144,7 +153,8 @@ nlohmann::json PrepareReport::to_json() const {
 PrepareCorpus parse_prepare_corpus(const std::string& text) {
   const std::size_t equals = text.find('=');
   if (equals == std::string::npos || equals == 0)
-    throw Error(fmt::format("--corpus '{}': expected NAME=PATH[,weight=W][,gold=DIR]", text));
+    throw Error(fmt::format(
+        "--corpus '{}': expected NAME=PATH[,weight=W][,gold=DIR][,teacher=PRED]", text));
   PrepareCorpus corpus;
   corpus.name = text.substr(0, equals);
   if (corpus.name.find('/') != std::string::npos)
@@ -174,9 +184,11 @@ PrepareCorpus parse_prepare_corpus(const std::string& text) {
         throw Error(fmt::format("--corpus '{}': the weight must be positive", text));
     } else if (part.rfind("gold=", 0) == 0) {
       corpus.gold = part.substr(5);
+    } else if (part.rfind("teacher=", 0) == 0) {
+      corpus.teacher = part.substr(8);
     } else {
-      throw Error(
-          fmt::format("--corpus '{}': unknown part '{}' (use weight=W or gold=DIR)", text, part));
+      throw Error(fmt::format(
+          "--corpus '{}': unknown part '{}' (use weight=W, gold=DIR or teacher=PRED)", text, part));
     }
   }
   return corpus;
@@ -190,7 +202,7 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
   std::vector<PrepareCorpus> corpora = options.corpora;
   if (corpora.empty()) {
     if (options.data.empty()) throw Error("prepare needs a corpus to read");
-    corpora.push_back({"corpus", options.data, options.gold, 1.0});
+    corpora.push_back({"corpus", options.data, options.gold, 1.0, {}});
   }
   for (std::size_t c = 0; c < corpora.size(); ++c) {
     for (std::size_t other = 0; other < c; ++other) {
@@ -209,6 +221,7 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
     Document document;
     std::int32_t corpus;
     std::optional<std::vector<Span>> gold_spans;
+    std::optional<std::vector<Span>> teacher_spans;
   };
   std::array<std::vector<Entry>, 3> by_split;
   std::set<std::string> split_methods;
@@ -254,20 +267,33 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
       method = all_in_folders ? "folders" : "hash";
     }
     split_methods.insert(method);
+    std::optional<Predictions> teacher;
+    if (!corpus.teacher.empty()) {
+      teacher = read_predictions(corpus.teacher);
+      log_line(options, fmt::format("read the teacher's predictions for {} documents from {}",
+                                    teacher->by_key.size(), corpus.teacher.string()));
+    }
     std::array<std::size_t, 3> counts{};
     for (std::size_t d = 0; d < documents.size(); ++d) {
       Document& document = documents[d];
+      std::optional<std::vector<Span>> teacher_spans;
+      if (teacher) {
+        if (auto found = teacher_entities(*teacher, document.name, document.text))
+          teacher_spans = std::move(found->spans);
+      }
       const Split split = choose_split(method, document, config);
       if (prefix_names) document.name = corpus.name + "/" + document.name;
       ++counts[static_cast<std::size_t>(split)];
       by_split[static_cast<std::size_t>(split)].push_back(
-          {std::move(document), static_cast<std::int32_t>(c), std::move(gold_spans[d])});
+          {std::move(document), static_cast<std::int32_t>(c), std::move(gold_spans[d]),
+           std::move(teacher_spans)});
     }
     report.corpora.push_back(
         {{"name", corpus.name},
          {"path", corpus.data.string()},
          {"weight", corpus.weight},
          {"gold", corpus.gold.empty() ? "" : corpus.gold.string()},
+         {"teacher", corpus.teacher.string()},
          {"split_method", method},
          {"documents", {{"train", counts[0]}, {"dev", counts[1]}, {"test", counts[2]}}}});
   }
@@ -344,8 +370,9 @@ PrepareReport prepare_dataset(const PrepareOptions& options) {
       const bool weak =
           split == Split::kTrain || corpora[static_cast<std::size_t>(entry.corpus)].gold.empty();
       add_document(data, entry.document, entry.corpus,
-                   weak && unknown_rules ? &*unknown_rules : nullptr, *tokenizer, label_set, config,
-                   report, i);
+                   weak && unknown_rules ? &*unknown_rules : nullptr,
+                   entry.teacher_spans ? &*entry.teacher_spans : nullptr, *tokenizer, label_set,
+                   config, report, i);
     }
     log_line(options, fmt::format("{}: {} documents, {} windows, {} pieces, labels: {}",
                                   split_name(split), report.documents[i], report.windows[i],

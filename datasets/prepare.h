@@ -21,9 +21,13 @@ struct PrepareCorpus {
   std::filesystem::path data;  // the (weakly) tagged corpus
   std::filesystem::path gold;  // its gold twin: same paths and plain text; optional
   double weight = 1.0;         // its share of the training windows drawn, relative to the others
+  // A teacher's predictions for its documents (ner-tag -f jsonl); optional.
+  // Weakly labelled text that the unknown rules mark and the teacher leaves
+  // outside its entities trains as O (confident O, see drop_teacher_outside).
+  std::filesystem::path teacher;
 };
 
-// "NAME=PATH[,weight=W][,gold=DIR]" as the command line writes a corpus.
+// "NAME=PATH[,weight=W][,gold=DIR][,teacher=PRED]" as the command line writes a corpus.
 // Throws ner::Error naming what is wrong.
 PrepareCorpus parse_prepare_corpus(const std::string& text);
 
@@ -46,7 +50,9 @@ struct PrepareReport {
   std::array<std::size_t, 3> pieces{};
   std::array<std::size_t, 3> spans{};
   std::array<std::size_t, 3> unknown_pieces{};  // pieces in windows
-  std::array<std::size_t, 6> unknown_ranges{};  // per UnknownRule
+  std::array<std::size_t, 6> unknown_ranges{};  // per UnknownRule, after confident O
+  std::size_t teacher_outside_ranges = 0;       // unknown ranges a teacher made O
+  std::size_t teacher_documents = 0;            // weakly labelled documents a teacher tagged
   std::array<std::string, 3> label_source;
   std::string split_method;  // "hash" or "folders" ("folders+hash" when corpora differ)
   nlohmann::json corpora = nlohmann::json::array();  // per corpus: name, weight, documents

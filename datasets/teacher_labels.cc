@@ -1,6 +1,10 @@
 #include "datasets/teacher_labels.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "base/error.h"
 
 namespace ner {
 
@@ -86,6 +90,44 @@ std::vector<Span> merge_teacher_entities(const std::vector<Span>& labels,
   std::sort(merged.begin(), merged.end(),
             [](const Span& a, const Span& b) { return a.begin < b.begin; });
   return merged;
+}
+
+std::optional<TeacherEntities> teacher_entities(const Predictions& teacher, std::string_view name,
+                                                std::string_view text) {
+  const auto found = teacher.by_key.find(document_key(name));
+  if (found == teacher.by_key.end() || !found->second.document) return std::nullopt;
+  const Prediction& prediction = found->second;
+  if (prediction.document->text != text) {
+    throw Error(fmt::format("{}: the teacher's text of {} is not the input's (tag the same texts)",
+                            prediction.source, name));
+  }
+  if (prediction.scores.size() != prediction.document->spans.size()) {
+    throw Error(fmt::format("{}: teacher entities need a \"score\" each (ner-tag -f jsonl)",
+                            prediction.source));
+  }
+  return TeacherEntities{prediction.document->spans, prediction.scores};
+}
+
+std::size_t drop_teacher_outside(UnknownRanges& ranges, const std::vector<Span>& teacher) {
+  std::size_t kept = 0, dropped = 0;
+  for (std::size_t r = 0; r < ranges.ranges.size(); ++r) {
+    const TextRange range = ranges.ranges[r];
+    const UnknownRule rule = r < ranges.rules.size() ? ranges.rules[r] : UnknownRule::kTaggedForm;
+    const bool touched = std::any_of(teacher.begin(), teacher.end(), [&](const Span& entity) {
+      return entity.begin < range.end && range.begin < entity.end;
+    });
+    if (!touched && rule != UnknownRule::kTaggedForm) {
+      --ranges.per_rule[static_cast<std::size_t>(rule)];
+      ++dropped;
+      continue;
+    }
+    ranges.ranges[kept] = range;
+    if (r < ranges.rules.size()) ranges.rules[kept] = rule;
+    ++kept;
+  }
+  ranges.ranges.resize(kept);
+  ranges.rules.resize(std::min(kept, ranges.rules.size()));
+  return dropped;
 }
 
 }  // namespace ner

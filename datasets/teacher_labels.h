@@ -6,11 +6,14 @@
 #include <cstddef>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "datasets/entity_type.h"
+#include "datasets/predictions.h"
 #include "datasets/tagged_text.h"
+#include "datasets/unknown_ranges.h"
 
 namespace ner {
 
@@ -46,5 +49,24 @@ std::vector<Span> merge_teacher_entities(const std::vector<Span>& labels,
                                          const std::array<double, kEntityTypeCount>& least_score,
                                          const std::function<bool(const Span&)>& contradicted,
                                          TeacherCounts& counts);
+
+// A teacher's entities in one document, with a score each.
+struct TeacherEntities {
+  std::vector<Span> spans;
+  std::vector<double> scores;
+};
+
+// The entities `teacher` (ner-tag -f jsonl output) gives the document `name`
+// with `text`; nullopt when it has none for it. Throws ner::Error naming the
+// prediction's file when its text is another or an entity has no score.
+std::optional<TeacherEntities> teacher_entities(const Predictions& teacher, std::string_view name,
+                                                std::string_view text);
+
+// Confident O: of a document's unknown ranges, drops those the teacher left
+// wholly outside its entities (whatever their scores), so the text there
+// trains as O. Untagged repeats of a tagged form stay unknown: the teacher's
+// miss of a name the document tags elsewhere is no evidence. Returns how many
+// ranges were dropped.
+std::size_t drop_teacher_outside(UnknownRanges& ranges, const std::vector<Span>& teacher);
 
 }  // namespace ner

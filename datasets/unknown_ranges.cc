@@ -125,6 +125,7 @@ UnknownRanges find_unknown_ranges(const Document& document, const UnknownRules& 
   for (const auto& [range, rule] : found) {
     if (!result.ranges.empty() && range.begin < result.ranges.back().end) continue;
     result.ranges.push_back(range);
+    result.rules.push_back(rule);
     ++result.per_rule[static_cast<std::size_t>(rule)];
   }
   return result;

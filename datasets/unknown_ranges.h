@@ -51,7 +51,8 @@ UnknownRules default_unknown_rules();
 UnknownRules corpus_unknown_rules(const std::vector<const Document*>& documents);
 
 struct UnknownRanges {
-  std::vector<TextRange> ranges;  // sorted, disjoint, never overlapping a span
+  std::vector<TextRange> ranges;   // sorted, disjoint, never overlapping a span
+  std::vector<UnknownRule> rules;  // the rule of each range
   std::array<std::size_t, kUnknownRuleCount> per_rule{};
 };
 

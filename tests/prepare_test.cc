@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -269,6 +270,81 @@ TEST_F(PrepareTest, SeveralCorporaAreSplitOnTheirOwnAndRecorded) {
   EXPECT_THROW(parse_prepare_corpus("a=dir,weight=x"), Error);
   EXPECT_THROW(parse_prepare_corpus("a=dir,colour=red"), Error);
   EXPECT_THROW(parse_prepare_corpus("a/b=dir"), Error);
+}
+
+// Per byte offset of a piece's content in document `name`, whether the piece
+// is unknown.
+std::map<std::int64_t, bool> unknown_by_offset(const DatasetSplit& split, const std::string& name) {
+  std::map<std::int64_t, bool> unknown;
+  const auto found = std::find(split.document_names.begin(), split.document_names.end(), name);
+  if (found == split.document_names.end()) return unknown;
+  const auto document = static_cast<std::int32_t>(found - split.document_names.begin());
+  for (std::size_t w = 0; w < split.window_count(); ++w) {
+    if (split.window_document[w] != document) continue;
+    for (auto p = split.window_offsets[w]; p < split.window_offsets[w + 1]; ++p) {
+      const auto piece = static_cast<std::size_t>(p);
+      unknown[split.piece_content_begin[piece]] = split.unknown[piece] != 0;
+    }
+  }
+  return unknown;
+}
+
+// Confident O: weak text the unknown rules mark trains as O where the teacher
+// left it untagged; what the teacher tagged (at any score) stays unknown.
+TEST_F(PrepareTest, TeacherLeavesUntaggedNameLikeTextAsO) {
+  testing::TempDir scratch;
+  const std::string text =
+      "We trained Foo-7 and compare it with BarNet-2 and ZapLM on A100 chips.\n";
+  scratch.write("real/train/a.txt",
+                "We trained <model>Foo-7</model> and compare it with BarNet-2 and ZapLM on A100 "
+                "chips.\n");
+  // ZapLM (code points 50-55) at a low score; nothing else.
+  const nlohmann::json line = {
+      {"document", "train/a.txt"},
+      {"text", text},
+      {"entities", {{{"start", 50}, {"end", 55}, {"label", "model"}, {"score", 0.3}}}}};
+  const std::filesystem::path teacher = scratch.write("teacher.jsonl", line.dump() + "\n");
+  const auto prepared = [&](const std::string& real, const std::string& out) {
+    PrepareOptions mixture = options(scratch.path() / out);
+    mixture.data.clear();
+    mixture.gold.clear();
+    mixture.corpora = {parse_prepare_corpus("generated=" + (dir() / "weak").string() +
+                                            ",gold=" + (dir() / "gold").string()),
+                       parse_prepare_corpus(real)};
+    const PrepareReport report = prepare_dataset(mixture);
+    return std::pair{report, unknown_by_offset(read_dataset_file(mixture.out).split(Split::kTrain),
+                                               "real/train/a.txt")};
+  };
+  const std::string real = "real=" + (scratch.path() / "real").string();
+  const auto [plain_report, plain] = prepared(real, "plain.h5");
+  const auto [taught_report, taught] = prepared(real + ",teacher=" + teacher.string(), "taught.h5");
+  ASSERT_FALSE(plain.empty());
+  ASSERT_FALSE(taught.empty());
+  const auto unknown_at = [&](const std::map<std::int64_t, bool>& pieces, const std::string& word) {
+    const auto at = static_cast<std::int64_t>(text.find(word));
+    const auto piece = pieces.find(at);
+    return piece != pieces.end() && piece->second;
+  };
+  for (const std::string word : {"BarNet-2", "ZapLM", "A100"})
+    EXPECT_TRUE(unknown_at(plain, word)) << word << " without a teacher";
+  EXPECT_FALSE(unknown_at(taught, "BarNet-2"));
+  EXPECT_FALSE(unknown_at(taught, "A100"));
+  EXPECT_TRUE(unknown_at(taught, "ZapLM")) << "the teacher tagged it, if unsure";
+  EXPECT_EQ(plain_report.teacher_documents, 0u);
+  EXPECT_EQ(taught_report.teacher_documents, 1u);
+  EXPECT_EQ(taught_report.teacher_outside_ranges, 2u);
+  EXPECT_EQ(taught_report.to_json()["teacher_outside_ranges"], 2);
+
+  // A teacher that tagged another text is refused, naming its file.
+  const nlohmann::json other = {{"document", "train/a.txt"}, {"text", "other"}, {"entities", {}}};
+  const std::filesystem::path wrong = scratch.write("wrong.jsonl", other.dump() + "\n");
+  try {
+    prepared(real + ",teacher=" + wrong.string(), "wrong.h5");
+    ADD_FAILURE() << "a teacher of another text was taken";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("wrong.jsonl"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(parse_prepare_corpus("a=dir,teacher=t.jsonl").teacher, "t.jsonl");
 }
 
 TEST(PrepareFolders, FolderSplitFromTheGeneratorsNameSplit) {

@@ -56,5 +56,34 @@ TEST(TeacherLabels, EntitiesWithoutScoresAreNeverAdded) {
   EXPECT_EQ(counts.total(TeacherVerdict::kBelowThreshold), 1u);
 }
 
+// Unknown ranges the teacher left outside its entities become O; those it
+// touched, and untagged repeats of a form the document tags, stay unknown.
+TEST(TeacherLabels, ConfidentOutsideDropsOnlyUntouchedRanges) {
+  const std::string text = "Foo-7 beats BarNet-2, ZapLM and Foo-7 on A100 in 2023.";
+  Document document{"a.txt", text, {span(EntityType::kModel, 0, 5)}};
+  UnknownRanges ranges = find_unknown_ranges(document, UnknownRules{});
+  const auto range_texts = [&] {
+    std::vector<std::string> texts;
+    for (const TextRange& range : ranges.ranges)
+      texts.push_back(text.substr(range.begin, range.end - range.begin));
+    return texts;
+  };
+  ASSERT_EQ(range_texts(),
+            (std::vector<std::string>{"BarNet-2", "ZapLM", "Foo-7", "A100", "2023"}));
+  ASSERT_EQ(ranges.rules.size(), ranges.ranges.size());
+  const std::size_t zap = text.find("ZapLM"), a100 = text.find("A100");
+  const std::vector<Span> teacher = {span(EntityType::kModel, zap, zap + 5),
+                                     span(EntityType::kHardware, a100 - 3, a100 + 2)};
+  EXPECT_EQ(drop_teacher_outside(ranges, teacher), 2u);
+  EXPECT_EQ(range_texts(), (std::vector<std::string>{"ZapLM", "Foo-7", "A100"}));
+  EXPECT_EQ(ranges.rules.size(), 3u);
+  EXPECT_EQ(ranges.per_rule[static_cast<std::size_t>(UnknownRule::kNameLike)], 2u);
+  EXPECT_EQ(ranges.per_rule[static_cast<std::size_t>(UnknownRule::kYear)], 0u);
+  EXPECT_EQ(ranges.per_rule[static_cast<std::size_t>(UnknownRule::kTaggedForm)], 1u);
+  // No teacher entities at all: only the tagged form stays.
+  EXPECT_EQ(drop_teacher_outside(ranges, {}), 2u);
+  EXPECT_EQ(range_texts(), (std::vector<std::string>{"Foo-7"}));
+}
+
 }  // namespace
 }  // namespace ner

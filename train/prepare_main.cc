@@ -51,6 +51,7 @@ void refuse_unusable_paths(const PrepareCommand& command, const ner::PrepareOpti
   for (const ner::PrepareCorpus& corpus : options.corpora) {
     inputs.push_back({"--corpus " + corpus.name, corpus.data});
     inputs.push_back({"--corpus " + corpus.name + " gold", corpus.gold});
+    inputs.push_back({"--corpus " + corpus.name + " teacher", corpus.teacher});
   }
   refuse_unusable_output(command.out, inputs);
 }
@@ -113,6 +114,13 @@ int run_prepare(const PrepareCommand& command) {
       report.misaligned_boundaries, report.boundaries,
       report.boundaries == 0 ? 0.0 : 100.0 * report.misaligned_boundaries / report.boundaries,
       report.unrepresentable_spans, report.repaired_spans);
+  if (report.teacher_documents > 0) {
+    fmt::print(
+        stderr,
+        "prepare: confident O: {} unknown ranges in {} documents the teacher tagged train as "
+        "O\n",
+        report.teacher_outside_ranges, report.teacher_documents);
+  }
   for (const auto& corpus : report.corpora) {
     if (corpus["gold"].get<std::string>().empty()) {
       fmt::print(
@@ -218,8 +226,10 @@ int main(int argc, char** argv) {
   prepare
       ->add_option("--corpus", prepare_command.corpora,
                    "The tagged corpus, a directory of *.txt or one file; or, repeated, each corpus "
-                   "of a mixture as NAME=PATH[,weight=W][,gold=DIR], each split on its own, "
-                   "training drawing its windows by weight (required)")
+                   "of a mixture as NAME=PATH[,weight=W][,gold=DIR][,teacher=PRED], each split "
+                   "on its own, training drawing its windows by weight; teacher=PRED (ner-tag -f "
+                   "jsonl of its documents) trains as O the undecided weak text the teacher "
+                   "left untagged (required)")
       ->allow_extra_args(false);
   prepare->add_option(
       "--gold", prepare_command.gold,

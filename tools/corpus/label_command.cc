@@ -146,24 +146,6 @@ bool names_known_facts(LabellingFunction function) {
          function == LabellingFunction::kCountryNames;
 }
 
-// The teacher's entities and scores for one document; nullopt when the
-// teacher has none for it. Throws when they are for another text.
-std::optional<std::pair<std::vector<Span>, std::vector<double>>> teacher_entities(
-    const Predictions& teacher, const RawDocument& raw) {
-  const auto found = teacher.by_key.find(document_key(raw.name));
-  if (found == teacher.by_key.end() || !found->second.document) return std::nullopt;
-  const Prediction& prediction = found->second;
-  if (prediction.document->text != raw.text) {
-    throw Error(fmt::format("{}: the teacher's text of {} is not the input's (tag the same texts)",
-                            prediction.source, raw.name));
-  }
-  if (prediction.scores.size() != prediction.document->spans.size()) {
-    throw Error(fmt::format("{}: teacher entities need a \"score\" each (ner-tag -f jsonl)",
-                            prediction.source));
-  }
-  return std::pair{prediction.document->spans, prediction.scores};
-}
-
 }  // namespace
 
 KnowledgeColumn parse_knowledge_column(KnowledgeKind kind, const std::string& text) {
@@ -288,8 +270,7 @@ LabelResult run_label(const LabelOptions& options) {
     for (const LabelledSpan& span : kept)
       document.spans.push_back(span.span);
     if (teacher) {
-      RawDocument plain{raw.name, document.text};
-      if (const auto entities = teacher_entities(*teacher, plain)) {
+      if (const auto entities = teacher_entities(*teacher, raw.name, document.text)) {
         const std::string_view text = document.text;
         const auto contradicted = [&](const Span& entity) {
           for (const LabelledSpan& candidate : candidates) {
@@ -301,7 +282,7 @@ LabelResult run_label(const LabelOptions& options) {
                      std::string(text.substr(entity.begin, entity.end - entity.begin))) > 0;
         };
         document.spans =
-            merge_teacher_entities(document.spans, entities->first, entities->second,
+            merge_teacher_entities(document.spans, entities->spans, entities->scores,
                                    options.teacher_least_score, contradicted, teacher_counts);
       } else {
         ++without_teacher;
