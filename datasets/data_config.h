@@ -35,7 +35,8 @@ struct DataConfig {
 
 // Sections of a config file that belong to other stages; prepare keeps them
 // verbatim and does not interpret them.
-inline constexpr std::string_view kOtherConfigSections[] = {"model", "train", "pretrain"};
+inline constexpr std::string_view kOtherConfigSections[] = {"model", "train", "pretrain",
+                                                            "self_train"};
 
 // Applies a YAML document on top of `config`. Throws ner::Error naming the
 // source, line and column for an unknown key or a value of the wrong type.

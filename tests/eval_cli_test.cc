@@ -131,6 +131,43 @@ TEST(NerEvalCli, ScoresJsonLinesAndConllPredictions) {
 }
 
 // A path that is not there is named as such, not as a mismatch of kinds.
+// Recall on model names listed nowhere: names of the tables, of the known
+// corpora and of the builtin table (GPT-3) are left out, compared without
+// case, spaces and hyphens.
+TEST(NerEvalCli, RecallOnModelNamesListedNowhere) {
+  testing::TempDir dir;
+  dir.write("gold/a.txt",
+            "<model>ZorbNet-4</model> beats <model>Quill 2</model>, <model>gpt-3</model> and "
+            "<model>Tabled-1</model>; <model>ZorbNet-4</model> wins.");
+  dir.write("pred/a.txt",
+            "<model>ZorbNet-4</model> beats Quill 2, <model>gpt-3</model> and Tabled-1; "
+            "ZorbNet-4 wins.");
+  dir.write("models.csv", "Model,Org\n\"TABLED 1\",x\n");
+  dir.write("corpus/b.txt", "We trained <model>Quill-2</model>.");
+  const std::string base = kEval + " --gold '" + (dir.path() / "gold").string() + "' --pred '" +
+                           (dir.path() / "pred").string() + "'";
+  const auto result =
+      run_command(base + " --json --known-names '" + (dir.path() / "models.csv").string() +
+                  ":Model' --known-corpus '" + (dir.path() / "corpus").string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto unlisted = nlohmann::json::parse(result.out)["unlisted_models"];
+  EXPECT_EQ(unlisted["mentions"], 2);
+  EXPECT_EQ(unlisted["names"], 1);
+  EXPECT_EQ(unlisted["found"], 1);
+  EXPECT_EQ(unlisted["found_names"]["ZorbNet-4"], 1);
+  EXPECT_EQ(unlisted["missed_names"]["ZorbNet-4"], 1);
+  // Without known names there is no such report; a bad column is an error naming the file.
+  EXPECT_FALSE(
+      nlohmann::json::parse(run_command(base + " --json").out).contains("unlisted_models"));
+  const auto table =
+      run_command(base + " --known-corpus '" + (dir.path() / "corpus").string() + "'");
+  EXPECT_NE(table.out.find("Model names listed nowhere"), std::string::npos) << table.out;
+  const auto bad =
+      run_command(base + " --known-names '" + (dir.path() / "models.csv").string() + ":Name'");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("models.csv"), std::string::npos) << bad.err;
+}
+
 TEST(NerEvalCli, MissingPathsAreNamed) {
   testing::TempDir dir;
   dir.write("gold/a.txt", "<model>A</model>");

@@ -25,8 +25,16 @@ fail() { echo "self_train_test: $*" >&2; exit 1; }
 "$train" --config "$config" --set train.epochs=2 --dataset "$recipe/dataset.h5" \
   --out "$recipe/run" --progress none >/dev/null
 
+# Round 1 takes its settings from the config's self_train section, one of
+# them overridden on the command line.
 out="$work/self"
-"$source_dir/tools/self_train.sh" --recipe "$recipe" --rounds 1 --epochs 1 --min-score 0.5 \
+self_config="$work/self.yaml"
+{
+  cat "$config"
+  printf 'self_train:\n  rounds: 1\n  epochs: 1\n  min_score: 0.7\n  type_min_scores: year=0.95\n'
+  printf '  confident_o: true\n'
+} > "$self_config"
+"$source_dir/tools/self_train.sh" --recipe "$recipe" --config "$self_config" --min-score 0.5 \
   --real-dev "$work/raw-gold" --out "$out" > "$work/first.log"
 [ -f "$out/round-0.json" ] || fail "no round-0.json"
 [ -f "$out/round-1/run/model.nerm" ] || fail "round 1 trained no student"
@@ -37,6 +45,16 @@ grep -q '"real_dev": *{' "$out/round-1/round.json" || fail "round 1 was not scor
 [ "$(wc -l < "$out/rounds.jsonl")" -eq 2 ] || fail "rounds.jsonl should hold rounds 0 and 1"
 grep -q '"best_round"' "$out/metrics.json" || fail "no metrics.json"
 grep -q '^round 1: dev micro F1' "$work/first.log" || fail "round 1 not reported: $(cat "$work/first.log")"
+grep -q '"real_dev": *{' "$out/round-0.json" || fail "round 0 was not scored on real papers"
+grep -q '"unlisted_models"' "$out/round-1/round.json" || fail "no count of the names listed nowhere"
+grep -q '^round 1: .*listed nowhere: [0-9]* mentions, [0-9]* found' "$work/first.log" ||
+  fail "round 1 did not say how many unlisted names it found: $(cat "$work/first.log")"
+grep -q '"confident_o": true' "$out/metrics.json" || fail "confident O not recorded: $(cat "$out/metrics.json")"
+grep -q '"type_min_scores": "year=0.95"' "$out/metrics.json" || fail "type scores not recorded"
+grep -q '"min_score": 0.5' "$out/metrics.json" || fail "--min-score did not win over the config"
+grep -q '^prepare: confident O: [1-9]' "$work/first.log" || fail "no confident O: $(cat "$work/first.log")"
+grep -q '"year": *0.95' "$out/round-1/label-report.json" || fail "the year's own least score was not used"
+grep -q '^  epochs: 1$' "$out/round-1/run/config.yaml" || fail "the student did not train the config's 1 epoch"
 
 # Again with two rounds: round 1 is kept as it is, and round 2 runs unless round 1 did not improve.
 student="$out/round-1/run/model.nerm"

@@ -101,6 +101,41 @@ TEST(TrainOptions, RangeErrorsNameTheLineOfTheValue) {
   }
 }
 
+// The self_train section: read by tools/self_train.sh through ner-train
+// self-train-config, skipped by every other stage.
+TEST(SelfTrainOptions, DefaultsThenYamlThenOverrides) {
+  testing::TempDir dir;
+  const auto file = dir.write("c.yaml",
+                              "train:\n  epochs: 2\nself_train:\n  rounds: 2\n  confident_o: true\n"
+                              "  type_min_scores: model=0.7,params=0.5\n");
+  const SelfTrainOptions options = load_self_train_options(file, {"self_train.min_score=0.8"});
+  EXPECT_EQ(options.rounds, 2);
+  EXPECT_DOUBLE_EQ(options.min_score, 0.8);
+  EXPECT_TRUE(options.confident_o);
+  EXPECT_EQ(options.epochs, SelfTrainOptions{}.epochs);
+  EXPECT_EQ(to_key_values(options),
+            "rounds=2\nmin_score=0.8\ntype_min_scores=model=0.7,params=0.5\nconfident_o=true\n"
+            "epochs=3\n");
+  EXPECT_EQ(to_key_values(load_self_train_options({}, {})),
+            "rounds=3\nmin_score=0.9\ntype_min_scores=\nconfident_o=false\nepochs=3\n");
+  // The other stages read the same file.
+  EXPECT_EQ(load_train_options(file, {}).epochs, 2);
+  EXPECT_NO_THROW(load_data_config(file, {}));
+  EXPECT_NO_THROW(load_pretrain_options(file, {}));
+
+  const auto bad = dir.write("bad.yaml", "self_train:\n  rounds: 1\n  type_min_scores: modl=0.5\n");
+  try {
+    load_self_train_options(bad, {});
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find(bad.string() + ":3:"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(load_self_train_options({}, {"self_train.rounds=0"}), Error);
+  EXPECT_THROW(load_self_train_options({}, {"self_train.min_score=1.5"}), Error);
+  EXPECT_THROW(load_self_train_options({}, {"self_train.round=2"}), Error);
+}
+
 // Every shipped config is complete and valid for both stages.
 TEST(TrainOptions, ShippedConfigsLoad) {
   for (const char* name : {"tiny", "small", "base"}) {

@@ -7,19 +7,21 @@
 # Usage: tools/score_real_dev.sh RUN_DIR|MODEL.nerm [REAL_DEV_DIR] [--json] [--raw-scores]
 #          [--min-score S] [--threshold TYPE=S ...]  (ner-tag's; pick them with
 #          ner-train find-threshold on a dev set, never on real-dev)
+#          [--known-names FILE:COLUMN ...] [--known-corpus DIR ...]  (ner-eval's: adds
+#          recall on the gold model names listed in none of them)
 #        (env: NER_BUILD_DIR=build, the build whose ner-tag and ner-eval run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 model="$1"
 shift
 [[ -d "$model" ]] && model="$model/model.nerm"
 real_dev=../shared/real-dev
-json=() tag_flags=()
+json=() tag_flags=() eval_flags=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --json) json=(--json) ;;
@@ -27,6 +29,11 @@ while [[ $# -gt 0 ]]; do
     --min-score | --threshold)
       [[ $# -ge 2 ]] || { echo "score_real_dev: $1 needs a value" >&2; exit 2; }
       tag_flags+=("$1" "$2")
+      shift
+      ;;
+    --known-names | --known-corpus)
+      [[ $# -ge 2 ]] || { echo "score_real_dev: $1 needs a value" >&2; exit 2; }
+      eval_flags+=("$1" "$2")
       shift
       ;;
     -*) echo "score_real_dev: unknown option $1" >&2; exit 2 ;;
@@ -43,4 +50,4 @@ trap 'rm -rf "$scratch"' EXIT
 "$bin/tools/corpus/ner-corpus" strip "$real_dev" --out "$scratch/plain" 2>/dev/null
 "$bin/infer/ner-tag" --model "$model" --format jsonl "${tag_flags[@]}" --progress none \
   --out "$scratch/tagged" "$scratch/plain" >&2
-"$bin/tools/eval/ner-eval" --gold "$real_dev" --pred "$scratch/tagged" "${json[@]}"
+"$bin/tools/eval/ner-eval" --gold "$real_dev" --pred "$scratch/tagged" "${json[@]}" "${eval_flags[@]}"

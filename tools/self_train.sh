@@ -12,20 +12,27 @@
 # Usage: tools/self_train.sh --recipe DIR [options]
 #   --recipe DIR       a finished tools/train_real_text.sh --out DIR (real/, generated/,
 #                      generated-gold/, dataset.h5, run/, pretrain/ if it pretrained)
-#   --rounds N         rounds at most (default 3)
-#   --min-score S      least calibrated score of a teacher entity (default 0.9)
-#   --threshold TYPE=S  a type's own least score; repeatable
+#   --config FILE      config for preparing and training, and its self_train section
+#                      (rounds, min_score, type_min_scores, confident_o, epochs: see
+#                      configs/README.md; default: the recipe run's data_config.yaml and
+#                      config.yaml, and the section's defaults)
+#   --set self_train.KEY=VALUE  a self_train value; --set KEY=VALUE for any other
+#                      section overrides training; repeatable
+#   --rounds N         rounds at most (self_train.rounds, default 3)
+#   --min-score S      least calibrated score of a teacher entity (self_train.min_score, 0.9)
+#   --threshold TYPE=S  a type's own least score; repeatable (self_train.type_min_scores)
+#   --confident-o      undecided weak text (name-like words, numbers, years the
+#                      distant labels leave untagged) that the teacher leaves untagged
+#                      trains as O instead of unknown (self_train.confident_o)
+#   --epochs N         epochs per student (self_train.epochs, default 3)
 #   --models/--chips/--countries FILE:COL  knowledge for the labels and the drift guard
 #                      (default: the tables of ../shared/knowledge, as the recipe uses)
-#   --config FILE      config for preparing and training (default: the recipe run's
-#                      data_config.yaml and config.yaml)
 #   --pretrained RUN   the pretraining run students start from (default RECIPE/pretrain
 #                      when there is one; else random weights, as the recipe's run)
-#   --epochs N         epochs per student (default 3)
-#   --set KEY=VALUE    training config override; repeatable
 #   --real-dev DIR     gold real papers to report on each round (default ../shared/real-dev;
 #                      reported only, never used to choose)
 #   --out DIR          default RECIPE/self-training
+#   Options given here win over the config.
 # Environment: NER_BUILD_DIR (default build) holds the binaries.
 # Writes OUT/rounds.jsonl (a line per round: dev F1 overall and per corpus,
 # the teacher's entities added and dropped, real-dev F1) and OUT/metrics.json.
@@ -33,22 +40,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 shared=../shared
-recipe="" out="" rounds=3 min_score=0.9 epochs=3 config="" pretrained=""
-thresholds=() knowledge=() overrides=() real_dev="$shared/real-dev"
+recipe="" out="" rounds="" min_score="" epochs="" config="" pretrained="" confident_o=""
+thresholds=() knowledge=() overrides=() self_overrides=() real_dev="$shared/real-dev"
 while [ $# -gt 0 ]; do
   case "$1" in
     --recipe) recipe="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --min-score) min_score="$2"; shift ;;
     --threshold) thresholds+=(--teacher-threshold "$2"); shift ;;
+    --confident-o) confident_o=true ;;
     --models | --chips | --countries) knowledge+=("$1" "$2"); shift ;;
     --config) config="$2"; shift ;;
     --epochs) epochs="$2"; shift ;;
     --pretrained) pretrained="$2"; shift ;;
-    --set) overrides+=(--set "$2"); shift ;;
+    --set)
+      case "$2" in
+        self_train.*) self_overrides+=(--set "$2") ;;
+        *) overrides+=(--set "$2") ;;
+      esac
+      shift
+      ;;
     --real-dev) real_dev="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h | --help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "self_train: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -60,10 +74,26 @@ for needed in real generated generated-gold dataset.h5 run/model.nerm run/tokeni
     exit 2
   }
 done
-[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "self_train: --rounds $rounds: give a whole number, 1 or more" >&2; exit 2; }
 out="${out:-$recipe/self-training}"
 prepare_config="${config:-$recipe/run/data_config.yaml}"
 train_config="${config:-$recipe/run/config.yaml}"
+bin="${NER_BUILD_DIR:-build}"
+
+# The self_train section, resolved; what the command line gave wins.
+config_values="$("$bin/train/ner-train" self-train-config --config "$train_config" \
+  "${self_overrides[@]}")" || exit 2
+config_value() { printf '%s\n' "$config_values" | sed -n "s/^$1=//p"; }
+rounds="${rounds:-$(config_value rounds)}"
+min_score="${min_score:-$(config_value min_score)}"
+epochs="${epochs:-$(config_value epochs)}"
+confident_o="${confident_o:-$(config_value confident_o)}"
+if [ ${#thresholds[@]} -eq 0 ]; then
+  IFS=, read -r -a type_scores <<< "$(config_value type_min_scores)"
+  for type_score in "${type_scores[@]}"; do
+    if [ -n "$type_score" ]; then thresholds+=(--teacher-threshold "$type_score"); fi
+  done
+fi
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "self_train: --rounds $rounds: give a whole number, 1 or more" >&2; exit 2; }
 if [ ${#knowledge[@]} -eq 0 ] && [ -d "$shared/knowledge" ]; then
   knowledge=(--models "$shared/knowledge/epoch-ai-models.csv:Model"
     --models "$shared/knowledge/hf-tracked-models.csv:model"
@@ -73,8 +103,13 @@ fi
 [ -z "$pretrained" ] && [ -f "$recipe/pretrain/pretraining.json" ] && pretrained="$recipe/pretrain"
 init=()
 [ -n "$pretrained" ] && init=(--init "$pretrained")
+# Real-dev model names in none of the model tables and not in the generated
+# corpus: the names users look for. Each round reports how many it finds.
+known=(--known-corpus "$recipe/generated")
+for ((k = 0; k < ${#knowledge[@]}; k += 2)); do
+  if [ "${knowledge[k]}" = --models ]; then known+=(--known-names "${knowledge[k + 1]}"); fi
+done
 
-bin="${NER_BUILD_DIR:-build}"
 mkdir -p "$out"
 start=$SECONDS
 step() { echo; echo "==> [$((SECONDS - start))s] $*"; }
@@ -83,6 +118,22 @@ step() { echo; echo "==> [$((SECONDS - start))s] $*"; }
 dev_scores() {
   "$bin/train/ner-train" evaluate --run "$1" --dataset "$recipe/dataset.h5" --split dev --json |
     tr -d '\n' | sed 's/^ *//'
+}
+# Run $1 on real-dev into $2/real-dev.txt (the table); prints the JSON ("null"
+# without real-dev).
+real_dev_scores() {
+  if [ -d "$real_dev" ]; then
+    tools/score_real_dev.sh "$1" "$real_dev" "${known[@]}" > "$2/real-dev.txt"
+    tools/score_real_dev.sh "$1" "$real_dev" "${known[@]}" --json | tr -d '\n'
+  else
+    printf null
+  fi
+}
+# The unlisted-names line of the real-dev table in $1: "28 mentions, 17 found (recall 0.607)".
+unlisted_found() {
+  if [ -f "$1/real-dev.txt" ]; then
+    sed -n 's/^Model names listed nowhere[^:]*: //p' "$1/real-dev.txt"
+  fi
 }
 # The dev micro F1 in what dev_scores printed (its first "micro_strict_f1").
 micro_f1() { printf '%s' "$1" | grep -o '"micro_strict_f1": *[0-9.e+-]*' | head -1 | sed 's/.*: *//'; }
@@ -109,10 +160,14 @@ best_round=0
 if [ ! -f "$out/round-0.json" ]; then
   step "round 0: the recipe's model on the dev split of $recipe/dataset.h5"
   scores="$(dev_scores "$teacher")"
-  printf '{"round": 0, "run": "%s", "dev": %s}\n' "$teacher" "$scores" > "$out/round-0.json"
+  mkdir -p "$out/round-0"
+  real_dev_json="$(real_dev_scores "$teacher" "$out/round-0")"
+  printf '{"round": 0, "run": "%s", "dev": %s, "real_dev": %s}\n' "$teacher" "$scores" \
+    "$real_dev_json" > "$out/round-0.json"
 fi
 best_f1="$(micro_f1 "$(cat "$out/round-0.json")")"
-echo "round 0 ($teacher): dev micro F1 $best_f1"
+echo "round 0 ($teacher): dev micro F1 $best_f1; real-dev model names listed nowhere:" \
+  "$(unlisted_found "$out/round-0")"
 
 for ((round = 1; round <= rounds; round++)); do
   dir="$out/round-$round"
@@ -140,10 +195,14 @@ for ((round = 1; round <= rounds; round++)); do
   fi
   if [ ! -f "$dir/dataset.h5" ]; then
     step "round $round: ner-train prepare (generated with gold twin, real with the teacher's labels)"
+    real_corpus="real=$dir/real"
+    [ "$confident_o" = true ] && real_corpus+=",teacher=$dir/teacher"
     "$bin/train/ner-train" prepare --config "$prepare_config" \
       --corpus "generated=$recipe/generated,gold=$recipe/generated-gold" \
-      --corpus "real=$dir/real" --tokenizer "$recipe/run/tokenizer.model" \
-      --out "$dir/dataset.h5" >/dev/null
+      --corpus "$real_corpus" --tokenizer "$recipe/run/tokenizer.model" \
+      --out "$dir/dataset.h5" > /dev/null 2> "$dir/prepare.log" ||
+      { cat "$dir/prepare.log" >&2; exit 1; }
+    grep 'confident O' "$dir/prepare.log" || true
   fi
   if [ -f "$dir/run/model.nerm" ]; then
     :
@@ -158,16 +217,13 @@ for ((round = 1; round <= rounds; round++)); do
   fi
   scores="$(dev_scores "$dir/run")"
   f1="$(micro_f1 "$scores")"
-  real_dev_json=null
-  if [ -d "$real_dev" ]; then
-    tools/score_real_dev.sh "$dir/run" "$real_dev" > "$dir/real-dev.txt"
-    real_dev_json="$(tools/score_real_dev.sh "$dir/run" "$real_dev" --json | tr -d '\n')"
-  fi
+  real_dev_json="$(real_dev_scores "$dir/run" "$dir")"
   printf '{"round": %d, "run": "%s", "teacher": "%s", "dev": %s, "labels": %s, "real_dev": %s}\n' \
     "$round" "$dir/run" "$teacher" "$scores" "$(tr -d '\n' < "$dir/label-report.json")" \
     "$real_dev_json" > "$dir/round.json.partial"
   mv "$dir/round.json.partial" "$dir/round.json"
-  echo "round $round: dev micro F1 $f1 (best so far $best_f1, round $best_round)"
+  echo "round $round: dev micro F1 $f1 (best so far $best_f1, round $best_round);" \
+    "real-dev model names listed nowhere: $(unlisted_found "$dir")"
   take_if_better "$round" "$f1" || break
 done
 
@@ -178,6 +234,8 @@ done
   done
 } > "$out/rounds.jsonl.partial"
 mv "$out/rounds.jsonl.partial" "$out/rounds.jsonl"
-printf '{"best_round": %d, "best_run": "%s", "best_dev_f1": %s, "min_score": %s, "rounds": "%s"}\n' \
-  "$best_round" "$teacher" "$best_f1" "$min_score" "$out/rounds.jsonl" > "$out/metrics.json"
+type_min_scores="$(printf '%s ' "${thresholds[@]}" | sed 's/--teacher-threshold //g; s/ *$//')"
+printf '{"best_round": %d, "best_run": "%s", "best_dev_f1": %s, "min_score": %s, "type_min_scores": "%s", "confident_o": %s, "rounds": "%s"}\n' \
+  "$best_round" "$teacher" "$best_f1" "$min_score" "$type_min_scores" "$confident_o" "$out/rounds.jsonl" \
+  > "$out/metrics.json"
 step "done: the best is round $best_round ($teacher/model.nerm), dev micro F1 $best_f1"

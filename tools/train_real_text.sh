@@ -30,8 +30,11 @@
 #   --pretrained RUN   start from this pretraining run instead of pretraining
 #   --no-pretrain      train from random weights
 #   --self-train-rounds N  then self-train: up to N teacher-student rounds on the real
-#                      text (tools/self_train.sh; default 1, 0 to skip)
-#   --self-train-min-score S  least teacher score for a new label (default 0.9)
+#                      text (tools/self_train.sh; default: the config's self_train.rounds,
+#                      1 in configs/small.yaml; 0 to skip)
+#   --self-train-min-score S  least teacher score for a new label (default: the
+#                      config's self_train.min_score); the rest of the self_train
+#                      section (confident O, type scores) comes from --config and --set
 # The model is OUT/run/model.nerm (the best self-training round's:
 # OUT/self-training/metrics.json names it); scores are printed and kept in OUT/*.txt.
 set -euo pipefail
@@ -42,7 +45,7 @@ texts=() models=() chips=() countries=() overrides=()
 docs=1500 arxiv_docs=500 real_weight=1 config=configs/small.yaml epochs=3
 real_dev="$shared/real-dev" out=build/real-text
 pretrain_texts=() pretrain_config=configs/pretrain-small.yaml pretrain_overrides=() pretrained=""
-pretrain=1 self_train_rounds=1 self_train_min_score=0.9
+pretrain=1 self_train_rounds="" self_train_min_score=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --text) texts+=("$2"); shift ;;
@@ -64,7 +67,7 @@ while [ $# -gt 0 ]; do
     --no-pretrain) pretrain=0 ;;
     --self-train-rounds) self_train_rounds="$2"; shift ;;
     --self-train-min-score) self_train_min_score="$2"; shift ;;
-    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "train_real_text: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -149,11 +152,13 @@ if [ -d "$real_dev" ]; then
   tools/score_real_dev.sh "$out/run" "$real_dev" | tee "$out/real-dev-model.txt"
 fi
 model="$out/run/model.nerm"
-if [ "$self_train_rounds" -gt 0 ]; then
-  step "self-training: up to $self_train_rounds rounds on the real text (tools/self_train.sh)"
-  pretrained_run=()
+if [ "$self_train_rounds" != 0 ]; then
+  step "self-training on the real text (tools/self_train.sh)"
+  pretrained_run=() self_options=()
   [ ${#init[@]} -gt 0 ] && pretrained_run=(--pretrained "${init[1]}")
-  tools/self_train.sh --recipe "$out" --rounds "$self_train_rounds" --min-score "$self_train_min_score" \
+  [ -n "$self_train_rounds" ] && self_options+=(--rounds "$self_train_rounds")
+  [ -n "$self_train_min_score" ] && self_options+=(--min-score "$self_train_min_score")
+  tools/self_train.sh --recipe "$out" "${self_options[@]}" \
     --epochs "$epochs" --config "$config" "${overrides[@]}" "${pretrained_run[@]}" \
     "${models[@]}" "${chips[@]}" "${countries[@]}" --real-dev "$real_dev"
   best_run="$(grep -o '"best_run": *"[^"]*"' "$out/self-training/metrics.json" | sed 's/.*: *"//; s/"$//')"

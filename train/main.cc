@@ -462,8 +462,25 @@ int main(int argc, char** argv) {
   pretrain_app->add_flag("--dump-config", pretrain.dump_config,
                          "Print the resolved pretraining config and exit");
 
+  std::filesystem::path self_train_config;
+  std::vector<std::string> self_train_overrides;
+  CLI::App* self_train_app = app.add_subcommand(
+      "self-train-config",
+      "Print the self_train section of a config (rounds, min_score, type_min_scores, "
+      "confident_o, epochs), resolved as defaults < file < --set, as KEY=VALUE lines for "
+      "tools/self_train.sh");
+  self_train_app->add_option("-c,--config", self_train_config, "YAML config")
+      ->check(CLI::ExistingFile);
+  self_train_app->add_option("--set", self_train_overrides,
+                             "Override a value, e.g. --set self_train.rounds=2 (repeatable)");
+
   return ner::run_command_line(app, argc, argv,
                                [&] {
+                                 if (*self_train_app) {
+                                   fmt::print("{}", ner::to_key_values(ner::load_self_train_options(
+                                                        self_train_config, self_train_overrides)));
+                                   return ner::kExitSuccess;
+                                 }
                                  if (*pretrain_app) return run_pretrain(pretrain, argv[0]);
                                  if (*env) return run_env(env_json, env_threads);
                                  if (*evaluate_app) return run_evaluate(evaluate);

@@ -4,6 +4,7 @@
 
 #include "base/config_schema.h"
 #include "base/error.h"
+#include "datasets/threshold_search.h"
 
 namespace ner {
 namespace {
@@ -11,10 +12,11 @@ namespace {
 // The model and train sections; `pretrain` says whether the pretrain
 // section is read too (pretraining) or skipped (NER training).
 ConfigSchema train_schema(TrainOptions& o, bool pretrain = false) {
-  ConfigSchema schema(pretrain ? std::vector<std::string>{"model", "train", "pretrain"}
-                               : std::vector<std::string>{"model", "train"},
-                      pretrain ? std::vector<std::string>{"tokenizer", "data"}
-                               : std::vector<std::string>{"tokenizer", "data", "pretrain"});
+  ConfigSchema schema(
+      pretrain ? std::vector<std::string>{"model", "train", "pretrain"}
+               : std::vector<std::string>{"model", "train"},
+      pretrain ? std::vector<std::string>{"tokenizer", "data", "self_train"}
+               : std::vector<std::string>{"tokenizer", "data", "pretrain", "self_train"});
   schema.add(config_field("model", "d_model", o.model.d_model));
   schema.add(config_field("model", "layers", o.model.layers));
   schema.add(config_field("model", "heads", o.model.heads));
@@ -129,6 +131,50 @@ PretrainOptions load_pretrain_options(const std::filesystem::path& file,
       options.random_rate + options.keep_rate < 1, "pretrain.keep_rate",
       "pretrain.random_rate + pretrain.keep_rate must stay below 1 (the rest is masked)");
   rate(options.dev_fraction, "pretrain.dev_fraction", 0.5);
+  return options;
+}
+
+namespace {
+
+ConfigSchema self_train_schema(SelfTrainOptions& o) {
+  ConfigSchema schema({"self_train"}, {"tokenizer", "data", "model", "train", "pretrain"});
+  schema.add(config_field("self_train", "rounds", o.rounds));
+  schema.add(config_field("self_train", "min_score", o.min_score));
+  schema.add(config_field("self_train", "type_min_scores", o.type_min_scores));
+  schema.add(config_field("self_train", "confident_o", o.confident_o));
+  schema.add(config_field("self_train", "epochs", o.epochs));
+  return schema;
+}
+
+}  // namespace
+
+std::string to_key_values(const SelfTrainOptions& options) {
+  return fmt::format("rounds={}\nmin_score={}\ntype_min_scores={}\nconfident_o={}\nepochs={}\n",
+                     options.rounds, options.min_score, options.type_min_scores,
+                     options.confident_o ? "true" : "false", options.epochs);
+}
+
+SelfTrainOptions load_self_train_options(const std::filesystem::path& file,
+                                         const std::vector<std::string>& overrides) {
+  SelfTrainOptions options;
+  const ConfigSources sources = self_train_schema(options).apply(file, overrides);
+  sources.require(options.rounds >= 1, "self_train.rounds", "self_train.rounds must be 1 or more");
+  sources.require(options.epochs >= 1, "self_train.epochs", "self_train.epochs must be 1 or more");
+  sources.require(options.min_score >= 0 && options.min_score <= 1, "self_train.min_score",
+                  "self_train.min_score must be in [0, 1]");
+  // Each part as ner-corpus label --teacher-threshold reads it.
+  std::size_t begin = 0;
+  while (begin < options.type_min_scores.size()) {
+    const std::size_t comma = options.type_min_scores.find(',', begin);
+    const std::size_t end = comma == std::string::npos ? options.type_min_scores.size() : comma;
+    try {
+      parse_type_score(options.type_min_scores.substr(begin, end - begin),
+                       "self_train.type_min_scores");
+    } catch (const Error& error) {
+      throw sources.error("self_train.type_min_scores", error.what());
+    }
+    begin = end + 1;
+  }
   return options;
 }
 

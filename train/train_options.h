@@ -70,4 +70,20 @@ std::string to_yaml(const PretrainOptions& options);
 PretrainOptions load_pretrain_options(const std::filesystem::path& file,
                                       const std::vector<std::string>& overrides);
 
+// Self-training (tools/self_train.sh): the self_train section of a config.
+struct SelfTrainOptions {
+  int rounds = 3;          // rounds at most; they stop when dev F1 stops improving
+  double min_score = 0.9;  // least calibrated score of a teacher entity to become a label
+  // Types' own least scores, "model=0.8,params=0.6"; the others take min_score.
+  std::string type_min_scores;
+  // Undecided weak text that the teacher leaves untagged trains as O.
+  bool confident_o = false;
+  int epochs = 3;  // per student
+};
+
+// The self_train section as KEY=VALUE lines, for tools/self_train.sh.
+std::string to_key_values(const SelfTrainOptions& options);
+SelfTrainOptions load_self_train_options(const std::filesystem::path& file,
+                                         const std::vector<std::string>& overrides);
+
 }  // namespace ner

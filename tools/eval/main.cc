@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "datasets/predictions.h"
 #include "datasets/score_calibration.h"
 #include "datasets/span_metrics.h"
+#include "datasets/unlisted_names.h"
 
 namespace {
 
@@ -27,7 +29,18 @@ struct EvalOptions {
   std::string pred;
   bool json = false;
   std::size_t errors = 0;
+  std::vector<std::string> known_names;  // FILE:COLUMN
+  std::vector<std::string> known_corpora;
 };
+
+// Joins "name (count)" entries for a line of the report.
+std::string name_counts(const std::map<std::string, std::size_t>& names) {
+  std::string line;
+  for (const auto& [name, count] : names)
+    line += fmt::format("{}{}{}", line.empty() ? "" : ", ", name,
+                        count > 1 ? fmt::format(" ({})", count) : "");
+  return line.empty() ? "none" : line;
+}
 
 int run_eval(const EvalOptions& options) {
   const fs::path gold_root = options.gold;
@@ -41,6 +54,16 @@ int run_eval(const EvalOptions& options) {
     throw ner::Error(fmt::format("--gold {} is one file: give --pred as one file too, not {}",
                                  options.gold, options.pred));
   }
+  const bool count_unlisted = !options.known_names.empty() || !options.known_corpora.empty();
+  ner::NameList listed;
+  if (count_unlisted) {
+    ner::add_builtin_models(listed);
+    for (const std::string& column : options.known_names)
+      ner::add_table_column(listed, column);
+    for (const std::string& corpus : options.known_corpora)
+      ner::add_corpus_models(listed, corpus);
+  }
+  ner::UnlistedModels unlisted;
   const ner::Predictions predictions = ner::read_predictions(pred_root);
   ner::SpanEvaluator evaluator;
   std::vector<std::string> error_lines;
@@ -75,6 +98,7 @@ int run_eval(const EvalOptions& options) {
       throw ner::Error(std::string(error.what()) + "; a tagger must not change the text");
     }
     evaluator.add(gold.spans, pred.spans);
+    if (count_unlisted) unlisted.add(gold, pred.spans, listed);
     if (!prediction->scores.empty()) {
       const std::vector<ner::ScoredEntity> scored =
           ner::scored_entities(gold.spans, pred.spans, prediction->scores);
@@ -107,6 +131,7 @@ int run_eval(const EvalOptions& options) {
     json["documents"] = gold_files.size();
     json["errors"] = error_lines;
     if (!calibration.is_null()) json["calibration"] = calibration;
+    if (count_unlisted) json["unlisted_models"] = unlisted.to_json();
     fmt::print("{}\n", json.dump(2));
   } else {
     fmt::print("{} documents\n\n{}", gold_files.size(), scores.to_table());
@@ -120,6 +145,13 @@ int run_eval(const EvalOptions& options) {
                    bin["to"].get<double>(), bin["entities"].get<std::size_t>(),
                    bin["mean_score"].get<double>(), bin["right"].get<double>());
       }
+    }
+    if (count_unlisted) {
+      fmt::print(
+          "\nModel names listed nowhere (builtin table, --known-names, --known-corpus): {} "
+          "mentions, {} found (recall {:.3f})\n  found: {}\n  missed: {}\n",
+          unlisted.mentions, unlisted.found, unlisted.recall(), name_counts(unlisted.found_names),
+          name_counts(unlisted.missed_names));
     }
     if (!error_lines.empty()) {
       fmt::print("\nFirst {} mistakes\n", error_lines.size());
@@ -155,5 +187,14 @@ int main(int argc, char** argv) {
                  "wrong boundary)")
       ->capture_default_str()
       ->check(ner::whole_number(0));
+  app.add_option("--known-names", options.known_names,
+                 "FILE:COLUMN of a knowledge table of model names (CSV or TSV; repeatable). With "
+                 "it or --known-corpus, the report adds recall on gold model names listed "
+                 "nowhere: in no such table, no such corpus and not the builtin table (names "
+                 "compared ignoring case, spaces, hyphens and underscores)");
+  app.add_option("--known-corpus", options.known_corpora,
+                 "A tagged corpus whose model names count as listed, e.g. the generated training "
+                 "corpus (repeatable)")
+      ->check(CLI::ExistingPath);
   return ner::run_command_line(app, argc, argv, [&] { return run_eval(options); });
 }
