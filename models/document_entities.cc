@@ -6,6 +6,7 @@
 #include "base/utf8.h"
 #include "datasets/builtin_knowledge.h"
 #include "datasets/grapheme_clusters.h"
+#include "datasets/text_words.h"
 
 namespace ner {
 namespace {
@@ -186,6 +187,28 @@ void fix_hardware_edges(std::vector<Span>& spans, std::string_view text) {
   }
 }
 
+// A parameter count is no count of tokens, FLOPs, GPU hours or dollars
+// (LABELS.md): a params entity whose next word, or the word after a lowercase
+// one ("400 billion text tokens"), names such a quantity is dropped.
+void drop_other_quantities(std::vector<Span>& spans, std::string_view text) {
+  spans.erase(
+      std::remove_if(spans.begin(), spans.end(),
+                     [&](const Span& span) {
+                       if (span.type != EntityType::kParams) return false;
+                       const std::vector<Word> next = split_words(text.substr(span.end, 96));
+                       if (next.empty() || next[0].begin == 0) return false;
+                       const auto word = [&](std::size_t i) {
+                         return text.substr(span.end + next[i].begin, next[i].end - next[i].begin);
+                       };
+                       if (counts_no_parameters(word(0))) return true;
+                       const std::string_view first = word(0);
+                       const bool lowercase = std::all_of(
+                           first.begin(), first.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+                       return lowercase && next.size() > 1 && counts_no_parameters(word(1));
+                     }),
+      spans.end());
+}
+
 }  // namespace
 
 std::vector<Window> decided_ranges(const std::vector<Window>& windows) {
@@ -236,6 +259,7 @@ DocumentEntities document_entities(std::string_view text, const std::vector<Piec
   std::vector<Span> spans = trimmed_spans(decode_labels(merged.labels, pieces, label_set), text);
   cut_trailing_generic_words(spans, text);
   fix_hardware_edges(spans, text);
+  drop_other_quantities(spans, text);
   entities.spans = snap_spans_to_grapheme_clusters(text, std::move(spans));
   assign_code_point_offsets(text, entities.spans);
   entities.scores = span_confidences(entities.spans, pieces, merged.confidence);

@@ -218,6 +218,20 @@ TEST(DocumentEntities, HardwareEdgesFollowTheLabelRules) {
   EXPECT_EQ(hardware_text("up to 16 Cloud TPUs", 6, 19), "16 Cloud TPUs");
 }
 
+// Token counts, GPU hours and other quantities are no parameter counts.
+TEST(DocumentEntities, ParamsBeforeOtherQuantitiesAreDropped) {
+  const auto params_kept = [](std::string_view text, std::size_t begin, std::size_t end) {
+    return entities_of(text, tagged(text, begin, end, EntityType::kParams)).spans.size();
+  };
+  EXPECT_EQ(params_kept("trained on 300B tokens.", 11, 15), 0u);
+  EXPECT_EQ(params_kept("over 400 billion text tokens", 5, 16), 0u);
+  EXPECT_EQ(params_kept("a 7.7M GPU hours budget", 2, 6), 0u);
+  EXPECT_EQ(params_kept("a 7B model on 2T tokens", 2, 4), 1u);
+  EXPECT_EQ(params_kept("with 175B parameters", 5, 9), 1u);
+  EXPECT_EQ(params_kept("sizes 7B, 13B", 6, 8), 1u);
+  EXPECT_EQ(params_kept("13B", 0, 3), 1u);
+}
+
 TEST(DocumentEntities, OffsetsInCodePointsAndScoresFromPieces) {
   const std::string text = "\xc3\xa9t\xc3\xa9 2021";  // "été 2021": 5 bytes before the year
   std::vector<float> confidence(text.size(), 1.0f);
