@@ -49,6 +49,9 @@ grep -q '"real_dev": *{' "$out/round-0.json" || fail "round 0 was not scored on 
 grep -q '"unlisted_models"' "$out/round-1/round.json" || fail "no count of the names listed nowhere"
 grep -q '^round 1: .*listed nowhere: [0-9]* mentions, [0-9]* found' "$work/first.log" ||
   fail "round 1 did not say how many unlisted names it found: $(cat "$work/first.log")"
+grep -q '"rounds": \[{"round": 0, .*{"round": 1, ' "$out/metrics.json" || fail "metrics.json lacks the rounds"
+grep -q '^round 1: dev micro F1 [0-9.e-]* (generated [0-9.e-]* real [0-9.e-]*;' "$work/first.log" ||
+  fail "round 1's dev F1 per corpus is not in the log: $(cat "$work/first.log")"
 grep -q '"confident_o": true' "$out/metrics.json" || fail "confident O not recorded: $(cat "$out/metrics.json")"
 grep -q '"type_min_scores": "year=0.95"' "$out/metrics.json" || fail "type scores not recorded"
 grep -q '"min_score": 0.5' "$out/metrics.json" || fail "--min-score did not win over the config"

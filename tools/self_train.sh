@@ -137,6 +137,12 @@ unlisted_found() {
 }
 # The dev micro F1 in what dev_scores printed (its first "micro_strict_f1").
 micro_f1() { printf '%s' "$1" | grep -o '"micro_strict_f1": *[0-9.e+-]*' | head -1 | sed 's/.*: *//'; }
+# "generated 0.9235 real 0.5671": the dev F1 per corpus in what dev_scores printed.
+corpus_f1() {
+  printf '%s' "$1" | sed 's/.*"per_corpus": *{\(.*\)}, *"run":.*/\1/' |
+    grep -o '"[a-z0-9_-]*": *{ *"f1": *[0-9.e+-]*' |
+    sed 's/"\([^"]*\)": *{ *"f1": *\([0-9.e+-]*\)/\1 \2/' | tr '\n' ' ' | sed 's/ $//'
+}
 # Round $1, with dev F1 $2, becomes the best and teaches the next when it
 # improves on the best so far; otherwise says so and fails (the rounds stop).
 take_if_better() {
@@ -166,7 +172,8 @@ if [ ! -f "$out/round-0.json" ]; then
     "$real_dev_json" > "$out/round-0.json"
 fi
 best_f1="$(micro_f1 "$(cat "$out/round-0.json")")"
-echo "round 0 ($teacher): dev micro F1 $best_f1; real-dev model names listed nowhere:" \
+echo "round 0 ($teacher): dev micro F1 $best_f1 ($(corpus_f1 "$(cat "$out/round-0.json")"));" \
+  "real-dev model names listed nowhere:" \
   "$(unlisted_found "$out/round-0")"
 
 for ((round = 1; round <= rounds; round++)); do
@@ -222,7 +229,7 @@ for ((round = 1; round <= rounds; round++)); do
     "$round" "$dir/run" "$teacher" "$scores" "$(tr -d '\n' < "$dir/label-report.json")" \
     "$real_dev_json" > "$dir/round.json.partial"
   mv "$dir/round.json.partial" "$dir/round.json"
-  echo "round $round: dev micro F1 $f1 (best so far $best_f1, round $best_round);" \
+  echo "round $round: dev micro F1 $f1 ($(corpus_f1 "$scores"); best so far $best_f1, round $best_round);" \
     "real-dev model names listed nowhere: $(unlisted_found "$dir")"
   take_if_better "$round" "$f1" || break
 done
@@ -235,7 +242,8 @@ done
 } > "$out/rounds.jsonl.partial"
 mv "$out/rounds.jsonl.partial" "$out/rounds.jsonl"
 type_min_scores="$(printf '%s ' "${thresholds[@]}" | sed 's/--teacher-threshold //g; s/ *$//')"
-printf '{"best_round": %d, "best_run": "%s", "best_dev_f1": %s, "min_score": %s, "type_min_scores": "%s", "confident_o": %s, "rounds": "%s"}\n' \
-  "$best_round" "$teacher" "$best_f1" "$min_score" "$type_min_scores" "$confident_o" "$out/rounds.jsonl" \
-  > "$out/metrics.json"
+printf '{"best_round": %d, "best_run": "%s", "best_dev_f1": %s, "min_score": %s, "type_min_scores": "%s", "confident_o": %s, "rounds": [%s]}\n' \
+  "$best_round" "$teacher" "$best_f1" "$min_score" "$type_min_scores" "$confident_o" \
+  "$(paste -sd, "$out/rounds.jsonl")" > "$out/metrics.json.partial"
+mv "$out/metrics.json.partial" "$out/metrics.json"
 step "done: the best is round $best_round ($teacher/model.nerm), dev micro F1 $best_f1"
