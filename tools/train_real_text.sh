@@ -159,7 +159,7 @@ if [ "$self_train_rounds" != 0 ]; then
   [ -n "$self_train_rounds" ] && self_options+=(--rounds "$self_train_rounds")
   [ -n "$self_train_min_score" ] && self_options+=(--min-score "$self_train_min_score")
   tools/self_train.sh --recipe "$out" "${self_options[@]}" \
-    --epochs "$epochs" --config "$config" "${overrides[@]}" "${pretrained_run[@]}" \
+    --config "$config" "${overrides[@]}" "${pretrained_run[@]}" \
     "${models[@]}" "${chips[@]}" "${countries[@]}" --real-dev "$real_dev"
   best_run="$(grep -o '"best_run": *"[^"]*"' "$out/self-training/metrics.json" | sed 's/.*: *"//; s/"$//')"
   model="$best_run/model.nerm"
