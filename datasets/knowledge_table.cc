@@ -208,6 +208,13 @@ KnowledgeTable read_knowledge_table(const std::filesystem::path& path) {
   return parse_knowledge_table(read_file(path), path.string(), knowledge_table_delimiter(path));
 }
 
+TableColumn parse_table_column(const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw Error(fmt::format("'{}': expected FILE:COLUMN, e.g. models.csv:Model", text));
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
 std::vector<std::string> split_knowledge_list(std::string_view field) {
   std::vector<std::string> items;
   while (true) {

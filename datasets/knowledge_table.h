@@ -43,6 +43,14 @@ KnowledgeTable read_knowledge_table(const std::filesystem::path& path);
 // The delimiter read_knowledge_table uses for a file of this name.
 char knowledge_table_delimiter(const std::filesystem::path& path);
 
+// "FILE:COLUMN" as users name a table's column on command lines: the last
+// ':' separates them, so paths may hold ':'. Throws ner::Error quoting `text`.
+struct TableColumn {
+  std::filesystem::path file;
+  std::string column;
+};
+TableColumn parse_table_column(const std::string& text);
+
 // List-valued fields ("A100 40GB|A100-80GB") hold their items separated by
 // '|', which neither CSV nor TSV reserves. Items are trimmed; empty ones are
 // dropped, so an empty field is an empty list.

@@ -109,24 +109,24 @@ std::optional<TeacherEntities> teacher_entities(const Predictions& teacher, std:
 }
 
 std::size_t drop_teacher_outside(UnknownRanges& ranges, const std::vector<Span>& teacher) {
-  std::size_t kept = 0, dropped = 0;
+  std::size_t kept = 0;
   for (std::size_t r = 0; r < ranges.ranges.size(); ++r) {
     const TextRange range = ranges.ranges[r];
-    const UnknownRule rule = r < ranges.rules.size() ? ranges.rules[r] : UnknownRule::kTaggedForm;
+    const UnknownRule rule = ranges.rules[r];
     const bool touched = std::any_of(teacher.begin(), teacher.end(), [&](const Span& entity) {
       return entity.begin < range.end && range.begin < entity.end;
     });
     if (!touched && rule != UnknownRule::kTaggedForm) {
       --ranges.per_rule[static_cast<std::size_t>(rule)];
-      ++dropped;
       continue;
     }
     ranges.ranges[kept] = range;
-    if (r < ranges.rules.size()) ranges.rules[kept] = rule;
+    ranges.rules[kept] = rule;
     ++kept;
   }
+  const std::size_t dropped = ranges.ranges.size() - kept;
   ranges.ranges.resize(kept);
-  ranges.rules.resize(std::min(kept, ranges.rules.size()));
+  ranges.rules.resize(kept);
   return dropped;
 }
 

@@ -65,8 +65,9 @@ std::optional<TeacherEntities> teacher_entities(const Predictions& teacher, std:
 // Confident O: of a document's unknown ranges, drops those the teacher left
 // wholly outside its entities (whatever their scores), so the text there
 // trains as O. Untagged repeats of a tagged form stay unknown: the teacher's
-// miss of a name the document tags elsewhere is no evidence. Returns how many
-// ranges were dropped.
+// miss of a name the document tags elsewhere is no evidence. `ranges` is as
+// find_unknown_ranges gives it (a rule per range). Returns how many ranges
+// were dropped.
 std::size_t drop_teacher_outside(UnknownRanges& ranges, const std::vector<Span>& teacher);
 
 }  // namespace ner

@@ -1,23 +1,21 @@
 #include "datasets/unlisted_names.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <set>
 
-#include "base/error.h"
 #include "datasets/builtin_knowledge.h"
 #include "datasets/corpus.h"
 #include "datasets/knowledge_table.h"
+#include "datasets/text_words.h"
 
 namespace ner {
 
 std::string name_key(std::string_view name) {
-  std::string key;
-  for (const char c : name) {
-    if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n') continue;
-    key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
+  std::string key = to_lower_ascii(name);
+  key.erase(std::remove_if(
+                key.begin(), key.end(),
+                [](char c) { return c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n'; }),
+            key.end());
   return key;
 }
 
@@ -31,11 +29,9 @@ bool NameList::contains(std::string_view name) const {
 }
 
 void add_table_column(NameList& names, const std::string& file_and_column) {
-  const std::size_t colon = file_and_column.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == file_and_column.size())
-    throw Error(fmt::format("'{}': expected FILE:COLUMN, e.g. models.csv:Model", file_and_column));
-  const KnowledgeTable table = read_knowledge_table(file_and_column.substr(0, colon));
-  const std::size_t column = table.column(file_and_column.substr(colon + 1));
+  const TableColumn named = parse_table_column(file_and_column);
+  const KnowledgeTable table = read_knowledge_table(named.file);
+  const std::size_t column = table.column(named.column);
   for (const std::vector<std::string>& row : table.rows) {
     for (const std::string& name : split_knowledge_list(row[column]))
       names.add(name);

@@ -114,11 +114,8 @@ bool is_lowercase_variant_word(std::string_view word) {
     if (word == size) return true;
   static const std::vector<std::string> suffixes = [] {
     std::vector<std::string> lowered;
-    for (std::string suffix : builtin_knowledge_column("model_name_suffixes.tsv", "suffix")) {
-      for (char& c : suffix)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      lowered.push_back(std::move(suffix));
-    }
+    for (const std::string& suffix : builtin_knowledge_column("model_name_suffixes.tsv", "suffix"))
+      lowered.push_back(to_lower_ascii(suffix));
     return lowered;
   }();
   return std::find(suffixes.begin(), suffixes.end(), word) != suffixes.end();
@@ -135,8 +132,7 @@ void cut_trailing_generic_words(std::vector<Span>& spans, std::string_view text)
       if (space == std::string_view::npos) break;
       const std::string_view last = content.substr(space + 1);
       const bool lowercase_word =
-          !last.empty() &&
-          std::all_of(last.begin(), last.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+          !last.empty() && std::all_of(last.begin(), last.end(), is_ascii_lower);
       if (!lowercase_word || is_lowercase_variant_word(last)) break;
       std::size_t end = span.begin + space;
       while (end > span.begin && text[end - 1] == ' ')
@@ -148,7 +144,7 @@ void cut_trailing_generic_words(std::vector<Span>& spans, std::string_view text)
 
 bool is_count(std::string_view word) {
   return !word.empty() && std::all_of(word.begin(), word.end(),
-                                      [](char c) { return (c >= '0' && c <= '9') || c == ','; });
+                                      [](char c) { return is_ascii_digit(c) || c == ','; });
 }
 
 // Hardware edges as LABELS.md draws them: in "2.8M H800 GPU hours" the chip
@@ -191,22 +187,21 @@ void fix_hardware_edges(std::vector<Span>& spans, std::string_view text) {
 // (LABELS.md): a params entity whose next word, or the word after a lowercase
 // one ("400 billion text tokens"), names such a quantity is dropped.
 void drop_other_quantities(std::vector<Span>& spans, std::string_view text) {
-  spans.erase(
-      std::remove_if(spans.begin(), spans.end(),
-                     [&](const Span& span) {
-                       if (span.type != EntityType::kParams) return false;
-                       const std::vector<Word> next = split_words(text.substr(span.end, 96));
-                       if (next.empty() || next[0].begin == 0) return false;
-                       const auto word = [&](std::size_t i) {
-                         return text.substr(span.end + next[i].begin, next[i].end - next[i].begin);
-                       };
-                       if (counts_no_parameters(word(0))) return true;
-                       const std::string_view first = word(0);
-                       const bool lowercase = std::all_of(
-                           first.begin(), first.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-                       return lowercase && next.size() > 1 && counts_no_parameters(word(1));
-                     }),
-      spans.end());
+  spans.erase(std::remove_if(
+                  spans.begin(), spans.end(),
+                  [&](const Span& span) {
+                    if (span.type != EntityType::kParams) return false;
+                    const std::vector<Word> next = split_words(text.substr(span.end, 96));
+                    if (next.empty() || next[0].begin == 0) return false;
+                    const auto word = [&](std::size_t i) {
+                      return text.substr(span.end + next[i].begin, next[i].end - next[i].begin);
+                    };
+                    if (counts_no_parameters(word(0))) return true;
+                    const std::string_view first = word(0);
+                    const bool lowercase = std::all_of(first.begin(), first.end(), is_ascii_lower);
+                    return lowercase && next.size() > 1 && counts_no_parameters(word(1));
+                  }),
+              spans.end());
 }
 
 }  // namespace

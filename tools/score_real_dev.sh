@@ -4,7 +4,8 @@
 # (JSON lines, with scores) and compared with the gold by ner-eval: F1 per
 # type, and how well the scores match exact-span correctness. Nothing is
 # trained on them.
-# Usage: tools/score_real_dev.sh RUN_DIR|MODEL.nerm [REAL_DEV_DIR] [--json] [--raw-scores]
+# Usage: tools/score_real_dev.sh RUN_DIR|MODEL.nerm [REAL_DEV_DIR] [--json | --json-out FILE]
+#          [--raw-scores]  (--json-out: the table here, the JSON into FILE, one tagging)
 #          [--min-score S] [--threshold TYPE=S ...]  (ner-tag's; pick them with
 #          ner-train find-threshold on a dev set, never on real-dev)
 #          [--known-names FILE:COLUMN ...] [--known-corpus DIR ...]  (ner-eval's: adds
@@ -14,17 +15,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 model="$1"
 shift
 [[ -d "$model" ]] && model="$model/model.nerm"
 real_dev=../shared/real-dev
-json=() tag_flags=() eval_flags=()
+json=() json_out="" tag_flags=() eval_flags=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --json) json=(--json) ;;
+    --json-out)
+      [[ $# -ge 2 ]] || { echo "score_real_dev: $1 needs a value" >&2; exit 2; }
+      json_out="$2"
+      shift
+      ;;
     --raw-scores) tag_flags+=(--raw-scores) ;;
     --min-score | --threshold)
       [[ $# -ge 2 ]] || { echo "score_real_dev: $1 needs a value" >&2; exit 2; }
@@ -51,3 +57,8 @@ trap 'rm -rf "$scratch"' EXIT
 "$bin/infer/ner-tag" --model "$model" --format jsonl "${tag_flags[@]}" --progress none \
   --out "$scratch/tagged" "$scratch/plain" >&2
 "$bin/tools/eval/ner-eval" --gold "$real_dev" --pred "$scratch/tagged" "${json[@]}" "${eval_flags[@]}"
+if [[ -n "$json_out" ]]; then
+  "$bin/tools/eval/ner-eval" --gold "$real_dev" --pred "$scratch/tagged" --json "${eval_flags[@]}" \
+    > "$json_out.partial"
+  mv "$json_out.partial" "$json_out"
+fi

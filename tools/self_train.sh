@@ -119,12 +119,13 @@ dev_scores() {
   "$bin/train/ner-train" evaluate --run "$1" --dataset "$recipe/dataset.h5" --split dev --json |
     tr -d '\n' | sed 's/^ *//'
 }
-# Run $1 on real-dev into $2/real-dev.txt (the table); prints the JSON ("null"
-# without real-dev).
+# Run $1 on real-dev, tagged once, into $2/real-dev.txt (the table) and
+# $2/real-dev.json; prints the JSON on one line ("null" without real-dev).
 real_dev_scores() {
   if [ -d "$real_dev" ]; then
-    tools/score_real_dev.sh "$1" "$real_dev" "${known[@]}" > "$2/real-dev.txt"
-    tools/score_real_dev.sh "$1" "$real_dev" "${known[@]}" --json | tr -d '\n'
+    tools/score_real_dev.sh "$1" "$real_dev" "${known[@]}" --json-out "$2/real-dev.json" \
+      > "$2/real-dev.txt"
+    tr -d '\n' < "$2/real-dev.json"
   else
     printf null
   fi

@@ -149,10 +149,8 @@ bool names_known_facts(LabellingFunction function) {
 }  // namespace
 
 KnowledgeColumn parse_knowledge_column(KnowledgeKind kind, const std::string& text) {
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
-    throw Error(fmt::format("'{}': expected FILE:COLUMN, e.g. models.csv:Model", text));
-  return {kind, text.substr(0, colon), text.substr(colon + 1)};
+  TableColumn column = parse_table_column(text);
+  return {kind, std::move(column.file), std::move(column.column)};
 }
 
 namespace {
